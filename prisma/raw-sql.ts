@@ -1,0 +1,138 @@
+/**
+ * A thin, dialect-aware SQL runner for the few paths where Prisma's per-call cost matters (bulk
+ * inserts, aggregations, row-locking claims). Statements are written once with `?` placeholders
+ * and snake_case names; PostgreSQL gets `$n` placeholders. Everything else uses the Prisma client.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import type pg from 'pg';
+
+export type Provider = 'sqlite' | 'postgresql';
+export type SqlValue = string | number | bigint | boolean | null | Date | Uint8Array;
+
+export interface RawSql {
+  readonly provider: Provider;
+  query<T = Record<string, unknown>>(sql: string, params?: SqlValue[]): Promise<T[]>;
+  execute(sql: string, params?: SqlValue[]): Promise<number>;
+  /** Runs `fn` in one transaction on one connection; rolled back if it throws. */
+  transaction<T>(fn: (tx: RawSql) => Promise<T>): Promise<T>;
+  /**
+   * Inserts rows in chunks inside the caller's transaction (or its own), skipping rows that hit
+   * the unique key `conflict`. Returns the number of rows inserted.
+   */
+  insertMany(table: string, columns: string[], rows: SqlValue[][], conflict?: string[]): Promise<number>;
+}
+
+function toPgPlaceholders(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+/** SQLite stores what Prisma's better-sqlite3 adapter writes for DateTime: ISO-8601 text. */
+function sqliteValue(v: SqlValue): unknown {
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  return v;
+}
+
+// Keep each statement's bound parameters under SQLite's and PostgreSQL's limits (32766 / 65535).
+const MAX_PARAMS = 30000;
+
+function insertSql(provider: Provider, table: string, columns: string[], rowCount: number, conflict?: string[]): string {
+  const one = `(${columns.map(() => '?').join(', ')})`;
+  const values = Array.from({ length: rowCount }, () => one).join(', ');
+  const onConflict = conflict ? ` ON CONFLICT (${conflict.map((c) => `"${c}"`).join(', ')}) DO NOTHING` : '';
+  const sql = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${values}${onConflict}`;
+  return provider === 'postgresql' ? toPgPlaceholders(sql) : sql;
+}
+
+function chunks<T>(rows: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
+
+export function sqliteRawSql(db: BetterSqlite3.Database): RawSql {
+  // better-sqlite3 is synchronous: a transaction cannot interleave with other statements on this
+  // connection as long as `fn` does not await real I/O; a queue keeps callers from overlapping.
+  let queue: Promise<unknown> = Promise.resolve();
+  const self: RawSql = {
+    provider: 'sqlite',
+    async query<T>(sql: string, params: SqlValue[] = []) {
+      return db.prepare(sql).all(...params.map(sqliteValue)) as T[];
+    },
+    async execute(sql, params = []) {
+      return db.prepare(sql).run(...params.map(sqliteValue)).changes;
+    },
+    transaction<T>(fn: (tx: RawSql) => Promise<T>): Promise<T> {
+      const run = async () => {
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await fn(self);
+          db.exec('COMMIT');
+          return result;
+        } catch (e) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw e;
+        }
+      };
+      const p = queue.then(run, run);
+      queue = p.catch(() => undefined);
+      return p;
+    },
+    async insertMany(table, columns, rows, conflict) {
+      let inserted = 0;
+      const per = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+      for (const part of chunks(rows, Math.min(per, 500))) {
+        const stmt = db.prepare(insertSql('sqlite', table, columns, part.length, conflict));
+        inserted += stmt.run(...part.flat().map(sqliteValue)).changes;
+      }
+      return inserted;
+    },
+  };
+  return self;
+}
+
+type PgQueryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
+
+function pgRawSqlOn(client: PgQueryable, pool: pg.Pool | null): RawSql {
+  const self: RawSql = {
+    provider: 'postgresql',
+    async query<T>(sql: string, params: SqlValue[] = []) {
+      const r = await client.query(toPgPlaceholders(sql), params as unknown[]);
+      return r.rows as T[];
+    },
+    async execute(sql, params = []) {
+      const r = await client.query(toPgPlaceholders(sql), params as unknown[]);
+      return r.rowCount ?? 0;
+    },
+    async transaction<T>(fn: (tx: RawSql) => Promise<T>): Promise<T> {
+      if (!pool) return fn(self); // already inside a transaction
+      const conn = await pool.connect();
+      try {
+        await conn.query('BEGIN');
+        const result = await fn(pgRawSqlOn(conn, null));
+        await conn.query('COMMIT');
+        return result;
+      } catch (e) {
+        await conn.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        conn.release();
+      }
+    },
+    async insertMany(table, columns, rows, conflict) {
+      let inserted = 0;
+      const per = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+      for (const part of chunks(rows, Math.min(per, 2000))) {
+        const r = await client.query(insertSql('postgresql', table, columns, part.length, conflict), part.flat() as unknown[]);
+        inserted += r.rowCount ?? 0;
+      }
+      return inserted;
+    },
+  };
+  return self;
+}
+
+export function pgRawSql(pool: pg.Pool): RawSql {
+  return pgRawSqlOn(pool, pool);
+}
