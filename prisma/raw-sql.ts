@@ -20,6 +20,8 @@ export interface RawSql {
    * the unique key `conflict`. Returns the number of rows inserted.
    */
   insertMany(table: string, columns: string[], rows: SqlValue[][], conflict?: string[]): Promise<number>;
+  /** Like insertMany, returning the `returning` columns of the rows actually inserted. */
+  insertManyReturning<T = Record<string, unknown>>(table: string, columns: string[], rows: SqlValue[][], conflict: string[] | undefined, returning: string[]): Promise<T[]>;
 }
 
 function toPgPlaceholders(sql: string): string {
@@ -37,11 +39,12 @@ function sqliteValue(v: SqlValue): unknown {
 // Keep each statement's bound parameters under SQLite's and PostgreSQL's limits (32766 / 65535).
 const MAX_PARAMS = 30000;
 
-function insertSql(provider: Provider, table: string, columns: string[], rowCount: number, conflict?: string[]): string {
+function insertSql(provider: Provider, table: string, columns: string[], rowCount: number, conflict?: string[], returning?: string[]): string {
   const one = `(${columns.map(() => '?').join(', ')})`;
   const values = Array.from({ length: rowCount }, () => one).join(', ');
   const onConflict = conflict ? ` ON CONFLICT (${conflict.map((c) => `"${c}"`).join(', ')}) DO NOTHING` : '';
-  const sql = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${values}${onConflict}`;
+  const ret = returning?.length ? ` RETURNING ${returning.map((c) => `"${c}"`).join(', ')}` : '';
+  const sql = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${values}${onConflict}${ret}`;
   return provider === 'postgresql' ? toPgPlaceholders(sql) : sql;
 }
 
@@ -88,6 +91,15 @@ export function sqliteRawSql(db: BetterSqlite3.Database): RawSql {
       }
       return inserted;
     },
+    async insertManyReturning<T>(table: string, columns: string[], rows: SqlValue[][], conflict: string[] | undefined, returning: string[]) {
+      const out: T[] = [];
+      const per = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+      for (const part of chunks(rows, Math.min(per, 500))) {
+        const stmt = db.prepare(insertSql('sqlite', table, columns, part.length, conflict, returning));
+        out.push(...(stmt.all(...part.flat().map(sqliteValue)) as T[]));
+      }
+      return out;
+    },
   };
   return self;
 }
@@ -128,6 +140,15 @@ function pgRawSqlOn(client: PgQueryable, pool: pg.Pool | null): RawSql {
         inserted += r.rowCount ?? 0;
       }
       return inserted;
+    },
+    async insertManyReturning<T>(table: string, columns: string[], rows: SqlValue[][], conflict: string[] | undefined, returning: string[]) {
+      const out: T[] = [];
+      const per = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+      for (const part of chunks(rows, Math.min(per, 2000))) {
+        const r = await client.query(insertSql('postgresql', table, columns, part.length, conflict, returning), part.flat() as unknown[]);
+        out.push(...(r.rows as T[]));
+      }
+      return out;
     },
   };
   return self;

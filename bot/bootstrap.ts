@@ -1,0 +1,47 @@
+/**
+ * What `duban serve` does before it listens: open the database, bring an embedded SQLite file up to
+ * date by itself (PostgreSQL is migrated by the operator with `duban migrate`), and on first start
+ * load the seed plan, assign its tickets and seed the demo directory.
+ */
+import { readFileSync } from 'node:fs';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+import { openDatabase, parseDatabaseUrl, type Database } from '../prisma/client.ts';
+import { migrate, pendingMigrations } from '../prisma/migrate.ts';
+import { DomainError } from '../domain/errors.ts';
+import { parsePlan } from '../domain/plan/parse.ts';
+import { assignPlan, loadPlan } from '../handlers/services/plan-store.ts';
+import { seedDemoDirectory } from '../handlers/services/directory.ts';
+
+export async function prepareDatabase(config: Config, log: Logger): Promise<Database> {
+  const target = parseDatabaseUrl(config.DATABASE_URL);
+  if (target.provider === 'sqlite') {
+    const applied = await migrate(config.DATABASE_URL);
+    if (applied.length) log.info({ applied }, 'database migrated');
+  } else {
+    const pending = await pendingMigrations(config.DATABASE_URL);
+    if (pending.length) {
+      throw new DomainError(
+        'DB_PENDING_MIGRATIONS',
+        `PostgreSQL 数据库有 ${pending.length} 个迁移尚未执行，请先运行 duban migrate。`,
+        `PostgreSQL has ${pending.length} unapplied migration(s) (${pending.join(', ')}); run \`duban migrate\` first`,
+      );
+    }
+  }
+  return openDatabase(config.DATABASE_URL);
+}
+
+/** First start only: nothing happens once any plan exists. */
+export async function seedIfEmpty(db: Database, config: Config, log: Logger, now: Date): Promise<void> {
+  if (!config.DUBAN_SEED_PLAN) return;
+  if ((await db.prisma.plan.count()) > 0) return;
+  const bytes = readFileSync(config.DUBAN_SEED_PLAN);
+  const parsed = parsePlan(bytes);
+  const loaded = await loadPlan(db, parsed, bytes.toString('utf8'), now);
+  const assigned = await assignPlan(db, loaded.planId, now, 'CONSOLE');
+  log.info({ plan: parsed.plan.docNo, tasks: loaded.tasks, milestones: loaded.milestones, tickets: assigned.created.length }, 'seed plan loaded and assigned');
+  if (config.DUBAN_SEED_DEMO) {
+    const seeded = await seedDemoDirectory(db);
+    log.info(seeded, 'demo directory seeded');
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * The `duban` command line. Each subcommand opens what it needs, prints a result for people
+ * (Chinese) or JSON for machines, and returns an exit code; errors are one clear line.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { createLogger } from './logger.ts';
+import { isDomainError, DomainError } from '../domain/errors.ts';
+import { parsePlan } from '../domain/plan/parse.ts';
+import type { ParsedPlan } from '../domain/plan/types.ts';
+import { openDatabase } from '../prisma/client.ts';
+import { createMigration, migrate } from '../prisma/migrate.ts';
+import { assignPlan, loadPlan, planIdFor } from '../handlers/services/plan-store.ts';
+import { seedDemoDirectory } from '../handlers/services/directory.ts';
+import { runServer } from './main.ts';
+
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  env: NodeJS.ProcessEnv;
+  now: () => Date;
+}
+
+const defaultIo: Io = {
+  out: (s) => process.stdout.write(s + '\n'),
+  err: (s) => process.stderr.write(s + '\n'),
+  env: process.env,
+  now: () => new Date(),
+};
+
+function readPlanFile(file: string): { parsed: ParsedPlan; text: string } {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new DomainError('PLAN_FILE', `无法读取方案文件 ${file}（${code === 'ENOENT' ? '文件不存在' : code ?? String(e)}）`, `cannot read plan file ${file}: ${code ?? e}`);
+  }
+  return { parsed: parsePlan(bytes), text: bytes.toString('utf8') };
+}
+
+function summarisePlan(p: ParsedPlan): string[] {
+  const lines = [`${p.plan.title}（${p.plan.docNo}）`, `重点任务 ${p.tasks.length} 项，单位 ${p.units.length} 个，服务清单 ${p.services.length} 组`];
+  for (const t of p.tasks) {
+    const ms = t.milestones.map((m) => `${m.due}[${m.units.length}]`).join(' ');
+    const flags = [t.recurring ? '持续' : t.due ?? '', t.sla ? `${t.sla.workdays}个工作日` : ''].filter(Boolean).join('，');
+    const unresolved = t.responsible.unresolved.length ? ` 待定：${t.responsible.unresolved.join('、')}` : '';
+    lines.push(`  ${String(t.seq).padStart(2)}. ${t.category}｜${flags}｜节点 ${ms || '无'}${unresolved}`);
+  }
+  return lines;
+}
+
+export function buildProgram(io: Io): Command {
+  const program = new Command('duban')
+    .description('督办 — 工作方案督办机器人（企业微信 / 钉钉）')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+  const config = (): Config => loadConfig(io.env);
+
+  program.command('serve').description('启动机器人服务（Koa），首次启动时导入示例方案').action(async () => {
+    await runServer(config());
+  });
+
+  program
+    .command('migrate')
+    .description('执行数据库迁移（SQLite 或 PostgreSQL，由 DATABASE_URL 决定）')
+    .option('--create <name>', '开发者用：根据 schema.prisma 的变化为两种数据库生成新的迁移目录')
+    .action(async (opts: { create?: string }) => {
+      if (opts.create) {
+        for (const provider of ['sqlite', 'postgresql'] as const) {
+          const dir = await createMigration(provider, opts.create, io.now());
+          io.out(dir ? `已生成 ${dir}` : `${provider}：schema 无变化，未生成迁移`);
+        }
+        return;
+      }
+      const cfg = config();
+      const applied = await migrate(cfg.DATABASE_URL);
+      io.out(applied.length ? `已执行迁移：${applied.join('、')}` : '数据库已是最新，无需迁移');
+    });
+
+  const plan = program.command('plan').description('工作方案：解析、导入、交办');
+  plan
+    .command('parse <file>')
+    .description('解析方案文件，打印结构化结果（不写数据库）')
+    .option('--json', '以 JSON 输出')
+    .action((file: string, opts: { json?: boolean }) => {
+      const { parsed } = readPlanFile(file);
+      if (opts.json) io.out(JSON.stringify(parsed, null, 2));
+      else summarisePlan(parsed).forEach((l) => io.out(l));
+    });
+  plan
+    .command('load <file>')
+    .description('导入方案（任务、节点、单位、服务清单）；重复导入不产生变化')
+    .action(async (file: string) => {
+      const { parsed, text } = readPlanFile(file);
+      const db = await openDatabase(config().DATABASE_URL);
+      try {
+        const r = await loadPlan(db, parsed, text, io.now());
+        io.out(r.created
+          ? `已导入 ${parsed.plan.docNo}：任务 ${r.tasks} 项，节点 ${r.milestones} 个，新增单位 ${r.units} 个，服务 ${r.services} 项`
+          : `${parsed.plan.docNo} 已导入过，内容相同，未做改动`);
+      } finally {
+        await db.close();
+      }
+    });
+  plan
+    .command('assign')
+    .description('为每个（节点 × 承办单位）生成督办单；重复执行只补缺')
+    .option('--doc <docNo>', '方案文号（默认：唯一已导入的方案）')
+    .option('--json', '以 JSON 输出')
+    .action(async (opts: { doc?: string; json?: boolean }) => {
+      const db = await openDatabase(config().DATABASE_URL);
+      try {
+        const plans = await db.prisma.plan.findMany({ select: { id: true, docNo: true } });
+        const chosen = opts.doc ? plans.find((p) => p.docNo === opts.doc) : plans.length === 1 ? plans[0] : undefined;
+        if (!chosen) {
+          throw new DomainError(
+            'PLAN_NOT_CHOSEN',
+            plans.length === 0 ? '尚未导入方案，请先运行 duban plan load 文件。'
+              : opts.doc ? `未找到文号为 ${opts.doc} 的方案。已导入：${plans.map((p) => p.docNo).join('、')}`
+              : `已导入多个方案，请用 --doc 指定：${plans.map((p) => p.docNo).join('、')}`,
+            'no plan chosen for assign',
+          );
+        }
+        const r = await assignPlan(db, chosen.id ?? planIdFor(chosen.docNo), io.now(), 'CONSOLE');
+        if (opts.json) {
+          io.out(JSON.stringify(r, null, 2));
+          return;
+        }
+        io.out(`新建督办单 ${r.created.length} 件，已存在 ${r.existing} 件`);
+        const byTask = new Map<number, number>();
+        for (const t of r.created) byTask.set(t.taskSeq, (byTask.get(t.taskSeq) ?? 0) + 1);
+        for (const [seq, n] of [...byTask].sort((a, b) => a[0] - b[0])) io.out(`  任务${seq}：${n} 件`);
+        for (const u of r.unresolved) io.out(`  待定（需人工确认承办单位）任务${u.taskSeq}：${u.phrases.join('、')} —— ${u.milestone.slice(0, 40)}`);
+      } finally {
+        await db.close();
+      }
+    });
+
+  program
+    .command('seed-demo')
+    .description('写入示例人员与群（控制台适配器用）')
+    .action(async () => {
+      const db = await openDatabase(config().DATABASE_URL);
+      try {
+        const r = await seedDemoDirectory(db);
+        io.out(`新增人员 ${r.people} 人，群 ${r.groups} 个`);
+      } finally {
+        await db.close();
+      }
+    });
+
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. */
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    if (isDomainError(e)) {
+      io.err(`错误：${e.message}`);
+      io.err(`(${e.code}: ${e.messageEn})`);
+      return 1;
+    }
+    if (e instanceof ConfigError) {
+      io.err(`配置错误：${e.message}`);
+      return 1;
+    }
+    createLogger('error').error({ err: e }, 'command failed');
+    return 1;
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Configuration, read from the environment in this one module only. Everything else receives a
+ * `Config` value, so tests pass their own.
+ */
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+export const SEED_PLAN_FILE = fileURLToPath(new URL('../prisma/seed/plan-2026-xiangyiban.txt', import.meta.url));
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().min(1).default('file:./data/duban.db'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The plan loaded (and assigned) on first start when the database has no plan. Empty: none. */
+  DUBAN_SEED_PLAN: z.string().default(SEED_PLAN_FILE),
+  /** Load the demo directory of people and groups on first start (console adapter). */
+  DUBAN_SEED_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Traffic light: yellow when due within this many working days. */
+  DUBAN_YELLOW_WORKDAYS: z.coerce.number().int().min(0).max(30).default(3),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+  }
+  return parsed.data;
+}
