@@ -58,6 +58,17 @@ export function sqliteRawSql(db: BetterSqlite3.Database): RawSql {
   // better-sqlite3 is synchronous: a transaction cannot interleave with other statements on this
   // connection as long as `fn` does not await real I/O; a queue keeps callers from overlapping.
   let queue: Promise<unknown> = Promise.resolve();
+  // Bulk inserts reuse a handful of statement shapes; preparing a 500-row INSERT costs more than running it.
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  const prepare = (sql: string) => {
+    let stmt = statements.get(sql);
+    if (!stmt) {
+      stmt = db.prepare(sql);
+      if (statements.size > 200) statements.clear();
+      statements.set(sql, stmt);
+    }
+    return stmt;
+  };
   const self: RawSql = {
     provider: 'sqlite',
     async query<T>(sql: string, params: SqlValue[] = []) {
@@ -86,7 +97,7 @@ export function sqliteRawSql(db: BetterSqlite3.Database): RawSql {
       let inserted = 0;
       const per = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
       for (const part of chunks(rows, Math.min(per, 500))) {
-        const stmt = db.prepare(insertSql('sqlite', table, columns, part.length, conflict));
+        const stmt = prepare(insertSql('sqlite', table, columns, part.length, conflict));
         inserted += stmt.run(...part.flat().map(sqliteValue)).changes;
       }
       return inserted;
@@ -95,7 +106,7 @@ export function sqliteRawSql(db: BetterSqlite3.Database): RawSql {
       const out: T[] = [];
       const per = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
       for (const part of chunks(rows, Math.min(per, 500))) {
-        const stmt = db.prepare(insertSql('sqlite', table, columns, part.length, conflict, returning));
+        const stmt = prepare(insertSql('sqlite', table, columns, part.length, conflict, returning));
         out.push(...(stmt.all(...part.flat().map(sqliteValue)) as T[]));
       }
       return out;
