@@ -96,6 +96,11 @@ export function parseTable(body: { no: number; text: string }[]): Table {
     if (ended) break;
     const value = clean(text);
     if (text.startsWith('\t')) {
+      // Without a blank line after the header, a bare number after text cells opens the first row.
+      if (width === 0 && /^\d+$/.test(value) && current.length > 1 && current.every((c) => !/^\d+$/.test(cellText(c)))) {
+        width = current.length;
+        closeRow();
+      }
       if (width > 0 && current.length >= width) closeRow();
       current.push({ lines: value === '' ? [] : [value.replace(/\t+/g, ' ')], line: no });
       blankGap = false;

@@ -34,8 +34,8 @@ function unitsOf(kind: UnitKind, rows: Row[]): PlanUnit[] {
  */
 export const KNOWN_UNITS: readonly PlanUnit[] = [
   ...bureau([
-    ['bureau', '省数据局', ['湖南省数据局'], false],
-    ['bureau-center', '省政务服务和大数据中心', ['湖南省政务服务和大数据中心'], false],
+    ['bureau', '省数据局', [], false],
+    ['bureau-center', '省政务服务和大数据中心', [], false],
   ]),
   ...provincial([
     ['p-zuzhi', '省委组织部', []],
@@ -126,9 +126,11 @@ export class UnitDirectory {
     return this.byName.get(normalizeUnitName(name));
   }
 
-  /** All names and aliases, longest first (for prefix matching). */
+  /** All names and aliases as written and normalised, longest first (for prefix matching). */
   names(): string[] {
-    return [...this.byName.keys()].sort((a, b) => b.length - a.length);
+    const all = new Set<string>(this.byName.keys());
+    for (const u of this.units) for (const n of [u.name, ...u.aliases]) all.add(n);
+    return [...all].sort((a, b) => b.length - a.length);
   }
 
   /** Codes of the units 省直各单位 stands for: PROVINCIAL and collective. */
