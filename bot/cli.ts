@@ -13,6 +13,8 @@ import { openDatabase } from '../prisma/client.ts';
 import { createMigration, migrate } from '../prisma/migrate.ts';
 import { assignPlan, loadPlan, planIdFor } from '../handlers/services/plan-store.ts';
 import { seedDemoDirectory } from '../handlers/services/directory.ts';
+import { loadCalendar, removeCalendarOverride, setCalendarOverride } from '../handlers/services/calendar.ts';
+import { isISODate, shanghaiDate } from '../domain/calendar.ts';
 import { runServer } from './main.ts';
 
 interface Io {
@@ -133,6 +135,56 @@ export function buildProgram(io: Io): Command {
         for (const t of r.created) byTask.set(t.taskSeq, (byTask.get(t.taskSeq) ?? 0) + 1);
         for (const [seq, n] of [...byTask].sort((a, b) => a[0] - b[0])) io.out(`  任务${seq}：${n} 件`);
         for (const u of r.unresolved) io.out(`  待定（需人工确认承办单位）任务${u.taskSeq}：${u.phrases.join('、')} —— ${u.milestone.slice(0, 40)}`);
+      } finally {
+        await db.close();
+      }
+    });
+
+  const calendar = program.command('calendar').description('工作日历：法定节假日与调休，以及本局补充的调整');
+  calendar
+    .command('show [month]')
+    .description('显示某月（YYYY-MM，默认本月）的工作日安排')
+    .action(async (month?: string) => {
+      const m = month ?? shanghaiDate(io.now()).slice(0, 7);
+      if (!/^\d{4}-\d{2}$/.test(m)) throw new DomainError('CALENDAR_MONTH', `月份格式应为 YYYY-MM：${m}`, `bad month ${m}`);
+      const db = await openDatabase(config().DATABASE_URL);
+      try {
+        const cal = await loadCalendar(db);
+        if (!cal.knowsYear(Number(m.slice(0, 4)))) io.out(`注意：${m.slice(0, 4)} 年的法定节假日安排尚未收录，未调整的日期按周一至周五计。`);
+        const days = new Date(Date.UTC(Number(m.slice(0, 4)), Number(m.slice(5, 7)), 0)).getUTCDate();
+        for (let d = 1; d <= days; d++) {
+          const info = cal.describeDay(`${m}-${String(d).padStart(2, '0')}`);
+          const why = { OVERRIDE: '本局调整', HOLIDAY: '法定节假日', ADJUSTED_WORKDAY: '调休上班', WEEKDAY: '', WEEKEND: '周末' }[info.source];
+          io.out(`${info.date} ${info.workday ? '工作日' : '休息日'}${why ? ` ${why}` : ''}${info.name ? ` ${info.name}` : ''}`);
+        }
+      } finally {
+        await db.close();
+      }
+    });
+  calendar
+    .command('set <date>')
+    .description('补充或更正某天：--workday 上班，--holiday 休息')
+    .option('--workday', '该日上班')
+    .option('--holiday', '该日休息')
+    .option('--note <text>', '说明，例如：2027年元旦')
+    .action(async (date: string, opts: { workday?: boolean; holiday?: boolean; note?: string }) => {
+      if (!isISODate(date)) throw new DomainError('CALENDAR_DATE', `日期格式应为 YYYY-MM-DD：${date}`, `bad date ${date}`);
+      if (Boolean(opts.workday) === Boolean(opts.holiday)) throw new DomainError('CALENDAR_KIND', '请指定 --workday 或 --holiday 之一', 'exactly one of --workday/--holiday is required');
+      const db = await openDatabase(config().DATABASE_URL);
+      try {
+        await setCalendarOverride(db, date, Boolean(opts.workday), opts.note ?? null, 'cli');
+        io.out(`已设置 ${date} 为${opts.workday ? '工作日' : '休息日'}${opts.note ? `（${opts.note}）` : ''}`);
+      } finally {
+        await db.close();
+      }
+    });
+  calendar
+    .command('unset <date>')
+    .description('删除本局对某天的调整，恢复法定安排')
+    .action(async (date: string) => {
+      const db = await openDatabase(config().DATABASE_URL);
+      try {
+        io.out((await removeCalendarOverride(db, date)) ? `已删除 ${date} 的调整` : `${date} 没有调整`);
       } finally {
         await db.close();
       }

@@ -5,11 +5,13 @@ export function esc(v: unknown): string {
   return String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+const LIGHTS = { GREEN: '🟢', YELLOW: '🟡', RED: '🔴' } as const;
+
 interface HomeView {
   summary: Summary;
   today: string;
   outbox: { total: number; rows: { id: number; kind: string; target: string; platform: string; createdAt: Date }[] };
-  tickets: { total: number; rows: { id: number; title: string; status: string; due: string; progress: number; unit: { name: string } }[] };
+  tickets: { total: number; rows: { id: number; title: string; status: string; due: string; progress: number; light: 'GREEN' | 'YELLOW' | 'RED'; unit: { name: string } }[] };
 }
 
 export function renderHome(v: HomeView): string {
@@ -24,7 +26,7 @@ export function renderHome(v: HomeView): string {
     .map((r) => `<tr><td>${r.id}</td><td>${esc(r.kind)}</td><td>${esc(r.target)}</td><td>${esc(r.platform)}</td></tr>`)
     .join('');
   const ticketRows = v.tickets.rows
-    .map((t) => `<tr><td>#${t.id}</td><td>${esc(t.unit.name)}</td><td>${esc(t.title)}</td><td>${esc(t.due)}</td><td>${esc(STATUS_LABELS[t.status] ?? t.status)}</td><td>${t.progress}%</td></tr>`)
+    .map((t) => `<tr><td>#${t.id}</td><td>${esc(t.unit.name)}</td><td>${esc(t.title)}</td><td>${LIGHTS[t.light]} ${esc(t.due)}</td><td>${esc(STATUS_LABELS[t.status] ?? t.status)}</td><td>${t.progress}%</td></tr>`)
     .join('');
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

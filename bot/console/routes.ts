@@ -7,7 +7,8 @@ import { z } from 'zod';
 import type { ServerDeps } from '../server.ts';
 import { outboxPage, summary, ticketPage } from './read-model.ts';
 import { renderHome } from './page.ts';
-import { shanghaiDate } from '../../domain/calendar.ts';
+import { shanghaiDate, trafficLight } from '../../domain/calendar.ts';
+import { loadCalendar } from '../../handlers/services/calendar.ts';
 
 const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -17,13 +18,15 @@ const pageQuery = z.object({
 export function consoleRoutes(router: Router, deps: ServerDeps): void {
   router.get('/', async (ctx) => {
     const today = shanghaiDate(deps.now());
-    const [s, outbox, tickets] = await Promise.all([
+    const [s, outbox, tickets, cal] = await Promise.all([
       summary(deps.db, today),
       outboxPage(deps.db, { status: 'PENDING', limit: 20, offset: 0 }),
       ticketPage(deps.db, { limit: 20, offset: 0 }),
+      loadCalendar(deps.db),
     ]);
+    const lights = tickets.rows.map((t) => trafficLight(t, today, cal, deps.config.DUBAN_YELLOW_WORKDAYS));
     ctx.type = 'html';
-    ctx.body = renderHome({ summary: s, outbox, tickets, today });
+    ctx.body = renderHome({ summary: s, outbox, tickets: { total: tickets.total, rows: tickets.rows.map((t, i) => ({ ...t, light: lights[i]! })) }, today });
   });
 
   router.get('/api/summary', async (ctx) => {
@@ -42,8 +45,9 @@ export function consoleRoutes(router: Router, deps: ServerDeps): void {
       .extend({ unit: z.string().max(64).optional(), status: z.enum(['ASSIGNED', 'IN_PROGRESS', 'SUBMITTED', 'RETURNED', 'DONE']).optional() })
       .safeParse(ctx.query);
     if (!q.success) return badQuery(ctx, q.error);
-    const { total, rows } = await ticketPage(deps.db, q.data);
-    ctx.body = { total, items: rows };
+    const [{ total, rows }, cal] = await Promise.all([ticketPage(deps.db, q.data), loadCalendar(deps.db)]);
+    const today = shanghaiDate(deps.now());
+    ctx.body = { total, items: rows.map((t) => ({ ...t, light: trafficLight(t, today, cal, deps.config.DUBAN_YELLOW_WORKDAYS) })) };
   });
 }
 
