@@ -168,7 +168,7 @@ export function buildProgram(io: Io): Command {
     .option('--holiday', '该日休息')
     .option('--note <text>', '说明，例如：2027年元旦')
     .action(async (date: string, opts: { workday?: boolean; holiday?: boolean; note?: string }) => {
-      if (!isISODate(date)) throw new DomainError('CALENDAR_DATE', `日期格式应为 YYYY-MM-DD：${date}`, `bad date ${date}`);
+      if (!isISODate(date)) throw new DomainError('CALENDAR_BAD_DATE', `日期格式应为 YYYY-MM-DD：${date}`, `bad date ${date}`);
       if (Boolean(opts.workday) === Boolean(opts.holiday)) throw new DomainError('CALENDAR_KIND', '请指定 --workday 或 --holiday 之一', 'exactly one of --workday/--holiday is required');
       const db = await openDatabase(config().DATABASE_URL);
       try {

@@ -9,7 +9,7 @@ export async function loadCalendar(db: Database): Promise<WorkCalendar> {
 }
 
 export async function setCalendarOverride(db: Database, date: string, workday: boolean, note: string | null, createdBy: string | null): Promise<void> {
-  if (!isISODate(date)) throw new DomainError('CALENDAR_DATE', `日期格式应为 YYYY-MM-DD：${date}`, `bad date ${date}`);
+  if (!isISODate(date)) throw new DomainError('CALENDAR_BAD_DATE', `日期格式应为 YYYY-MM-DD：${date}`, `bad date ${date}`);
   await db.prisma.calendarOverride.upsert({
     where: { date },
     create: { date, workday, note, createdBy },
