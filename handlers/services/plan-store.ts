@@ -165,10 +165,10 @@ async function writeAssignmentEffects(tx: RawSql, tickets: { id: number; unitCod
   );
   await tx.insertMany(
     'outbox_message',
-    ['idempotency_key', 'platform', 'target', 'kind', 'payload', 'status', 'attempts', 'next_attempt_at', 'created_at'],
+    ['idempotency_key', 'platform', 'target', 'kind', 'payload', 'status', 'attempts', 'next_attempt_at', 'created_at', 'ticket_id'],
     tickets.map((t) => [
       `ticket-assigned:${t.id}`, platform, `unit:${t.unitCode}`, 'ticket-assigned',
-      JSON.stringify({ card: 'ticket-assigned', ticketId: t.id }), 'PENDING', 0, now, now,
+      JSON.stringify({ card: 'ticket-assigned', ticketId: t.id }), 'PENDING', 0, now, now, t.id,
     ]),
     ['idempotency_key'],
   );
