@@ -16,6 +16,8 @@ import { seedDemoDirectory } from '../handlers/services/directory.ts';
 import { loadCalendar, removeCalendarOverride, setCalendarOverride } from '../handlers/services/calendar.ts';
 import { isISODate, shanghaiDate } from '../domain/calendar.ts';
 import { runServer } from './main.ts';
+import { outboxSummary, retry as retryOutbox } from './outbox/status.ts';
+import { consoleWatchIo, formatSummary, watchOutbox } from './outbox/report.ts';
 
 interface Io {
   out: (s: string) => void;
@@ -198,6 +200,35 @@ export function buildProgram(io: Io): Command {
       try {
         const r = await seedDemoDirectory(db);
         io.out(`新增人员 ${r.people} 人，群 ${r.groups} 个`);
+      } finally {
+        await db.close();
+      }
+    });
+
+  const outbox = program
+    .command('outbox')
+    .description('发送队列：待发送 / 已发送 / 失败（死信），按平台与原因汇总')
+    .option('--watch', '每秒刷新投递进度，直到全部发出（Ctrl-C 退出）')
+    .action(async (opts: { watch?: boolean }) => {
+      const db = await openDatabase(config().DATABASE_URL);
+      const watch = opts.watch ? consoleWatchIo({ out: io.out, now: io.now, tty: io === defaultIo && Boolean(process.stdout.isTTY) }) : null;
+      try {
+        if (watch) await watchOutbox(db, watch);
+        else formatSummary(await outboxSummary(db, io.now())).forEach((l) => io.out(l));
+      } finally {
+        watch?.dispose();
+        await db.close();
+      }
+    });
+  outbox
+    .command('retry <id>')
+    .description('重新投递一条失败（死信）消息')
+    .action(async (id: string) => {
+      if (!/^\d+$/.test(id)) throw new DomainError('OUTBOX_BAD_ID', `消息编号应为正整数：${id}`, `bad outbox message id ${id}`);
+      const db = await openDatabase(config().DATABASE_URL);
+      try {
+        await retryOutbox(db, Number(id), io.now());
+        io.out(`已将消息 ${id} 重新放入发送队列，将尽快投递`);
       } finally {
         await db.close();
       }

@@ -16,6 +16,15 @@ const schema = z.object({
   DUBAN_SEED_PLAN: z.string().default(SEED_PLAN_FILE),
   /** Load the demo directory of people and groups on first start (console adapter). */
   DUBAN_SEED_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** HMAC secret for card buttons. Several replicas must share it; SQLite setups get one generated under ./data. */
+  DUBAN_ACTION_SECRET: z.string().min(16).optional(),
+  /** Where evidence files are stored (content-addressed). */
+  DUBAN_EVIDENCE_DIR: z.string().default('./data/evidence'),
+  DUBAN_EVIDENCE_MAX_MB: z.coerce.number().min(1).max(200).default(20),
+  /** The browser chat simulator (console adapter). Switch off where real platforms are connected. */
+  DUBAN_CONSOLE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Public base URL of this server (links in cards and digests). */
+  DUBAN_PUBLIC_URL: z.string().url().optional(),
   /** Traffic light: yellow when due within this many working days. */
   DUBAN_YELLOW_WORKDAYS: z.coerce.number().int().min(0).max(30).default(3),
 });

@@ -34,19 +34,24 @@ export interface Actor {
 /** The scheduler and the CLI act as this bureau administrator. */
 export const SYSTEM_ACTOR: Readonly<Actor> = Object.freeze({ personId: null, name: '系统', role: 'BUREAU_ADMIN', unitCode: null });
 
-export type AccessAction = TicketActionType | 'view' | 'assign' | 'import';
+export type AccessAction = TicketActionType | 'view' | 'assign' | 'import' | 'chase' | 'disclaim' | 'decideDisclaim' | 'difficulty' | 'export';
 
 export const ACCESS_ACTION_LABELS: Readonly<Record<AccessAction, string>> = {
   ...TICKET_ACTION_LABELS,
   view: '查看',
   assign: '交办',
   import: '导入计划',
+  chase: '催办',
+  disclaim: '退单',
+  decideDisclaim: '处理退单',
+  difficulty: '反馈困难',
+  export: '导出',
 };
 
 /** Unit code → Chinese name, for messages; unknown codes are shown as they are. */
 export type UnitNameLookup = (unitCode: string) => string | undefined;
 
-const UNIT_ACTIONS: ReadonlySet<AccessAction> = new Set(['accept', 'progress', 'submit', 'resume', 'requestExtension', 'view']);
+const UNIT_ACTIONS: ReadonlySet<AccessAction> = new Set(['accept', 'progress', 'submit', 'resume', 'requestExtension', 'view', 'disclaim', 'difficulty']);
 
 export function isBureauRole(role: Role): boolean {
   return role === 'BUREAU_ADMIN' || role === 'BUREAU_STAFF';

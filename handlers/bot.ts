@@ -30,6 +30,8 @@ export interface InboundAttachment {
   /** Fetches the bytes (WeCom media/get, DingTalk downloadCode, console upload); size-capped by the adapter. */
   fetch(maxBytes: number): Promise<Uint8Array>;
   size?: number;
+  /** Serializable platform handle (media_id, downloadCode, console upload id) kept with the event. */
+  ref?: string;
 }
 
 interface InboundBase {
@@ -60,4 +62,15 @@ export interface Conversation {
   reply(message: OutMessage, idempotencyKey: string): Promise<void>;
   /** Replace the card that was clicked (where the platform allows; else posts a fresh card). */
   updateCard(message: OutMessage, idempotencyKey: string): Promise<void>;
+}
+
+/** Who else should hear about it, in platform-neutral terms. */
+export type Audience =
+  | { unit: string }
+  | { person: string }
+  | { group: 'BUREAU' | 'LEADERSHIP' };
+
+/** Sends to an audience on the platforms the deployment notifies on (through the outbox). */
+export interface Notifier {
+  notify(audience: Audience, message: OutMessage, idempotencyKey: string, ticketId?: number): Promise<void>;
 }

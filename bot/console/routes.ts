@@ -16,7 +16,7 @@ const pageQuery = z.object({
 });
 
 export function consoleRoutes(router: Router, deps: ServerDeps): void {
-  router.get('/', async (ctx) => {
+  router.get('/overview', async (ctx) => {
     const today = shanghaiDate(deps.now());
     const [s, outbox, tickets, cal] = await Promise.all([
       summary(deps.db, today),

@@ -226,21 +226,7 @@ export const COMMANDS = [
       },
     ],
   },
-  {
-    name: '问题',
-    aliases: ['problem', 'wt'],
-    pinyin: ['wen', 'ti'],
-    description: '登记发现的问题，生成问题督办单',
-    forms: [
-      {
-        roles: BUREAU,
-        description: '登记问题（发现—交办—整改—反馈）',
-        usage: '/问题 问题描述',
-        examples: ['/问题 湘易办“社保缴费”事项在株洲市无法办理，请核实整改'],
-        params: [{ kind: 'text', key: 'description', label: '问题描述' }],
-      },
-    ],
-  },
+  // /问题 (problem intake, section 九) is added with the problem-ticket loop.
   {
     name: '帮助',
     aliases: ['help', 'bz'],

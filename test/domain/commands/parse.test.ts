@@ -64,7 +64,6 @@ describe('parseCommand: each command, happy path', () => {
     ['/rank 市州', { name: '排名', scope: '市州' }],
     ['/导出', { name: '导出', kind: '督办单' }],
     ['/导出 回执', { name: '导出', kind: '回执' }],
-    ['/问题 湘易办“社保缴费”事项在株洲市无法办理', { name: '问题', description: '湘易办“社保缴费”事项在株洲市无法办理' }],
     ['/帮助', { name: '帮助', topic: null }],
     ['/帮助 审核', { name: '帮助', topic: '审核' }],
     ['/help /review', { name: '帮助', topic: '审核' }],
@@ -135,7 +134,6 @@ describe('parseCommand: errors show what was wrong and the usage', () => {
     ['/通报 年报', 'COMMAND_INVALID_PARAM', ['没有“年报”这种通报类型，可选：周报、月报、逾期']],
     ['/排名 全省', 'COMMAND_INVALID_PARAM', ['可选：全部、省直、市州']],
     ['/导出 excel', 'COMMAND_INVALID_PARAM', ['可选：督办单、回执']],
-    ['/问题', 'COMMAND_MISSING_PARAM', ['缺少问题描述']],
     ['/我的 待办', 'COMMAND_UNEXPECTED_INPUT', ['多余的内容“待办”', '用法：/我的']],
   ])('%s → %s', (text, code, parts) => {
     const error = failed(text);

@@ -1,0 +1,104 @@
+/**
+ * The composition root: configuration → database → handlers → adapters → outbox worker → Koa.
+ * Everything is created here and passed down; nothing reads the environment or a global.
+ */
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createReadStream, existsSync } from 'node:fs';
+import type Koa from 'koa';
+import Router from '@koa/router';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+import type { Database } from '../prisma/client.ts';
+import { createServer } from './server.ts';
+import { createPipeline, type Pipeline } from './core/pipeline.ts';
+import { conversationFor, notifierFor } from './core/messaging.ts';
+import { consoleAdapterRoutes } from './console/adapter.ts';
+import { consoleStaticRoutes } from './console/static.ts';
+import { consoleSender } from './console/sender.ts';
+import { DeliveryWorker } from './outbox/worker.ts';
+import type { ChannelSender } from './outbox/types.ts';
+import { resolveActionSecret } from './secrets.ts';
+import { createDispatcher } from '../handlers/index.ts';
+import type { InboundMessage, PlatformName } from '../handlers/bot.ts';
+import { materializer } from '../handlers/services/materialize.ts';
+
+export interface App {
+  koa: Koa;
+  db: Database;
+  pipeline: Pipeline;
+  worker: DeliveryWorker;
+  /** Starts background work (delivery) and recovers unprocessed inbound events. */
+  start(): Promise<void>;
+  /** Stops background work, finishing what is in flight. */
+  stop(): Promise<void>;
+}
+
+export interface AppOptions {
+  now?: () => Date;
+  /** Extra channel senders (tests inject fakes; WeCom/DingTalk senders are added when configured). */
+  senders?: ChannelSender[];
+}
+
+export function createApp(config: Config, db: Database, log: Logger, options: AppOptions = {}): App {
+  const now = options.now ?? (() => new Date());
+  const actionSecret = resolveActionSecret(config);
+  const notifyPlatforms: PlatformName[] = [];
+  if (config.DUBAN_CONSOLE) notifyPlatforms.push('CONSOLE');
+  const exportDir = resolve(config.DUBAN_EVIDENCE_DIR, '..', 'exports');
+
+  const dispatch = createDispatcher({
+    db,
+    log,
+    now,
+    actionSecret,
+    evidenceDir: resolve(config.DUBAN_EVIDENCE_DIR),
+    evidenceMaxBytes: config.DUBAN_EVIDENCE_MAX_MB * 1024 * 1024,
+    yellowWorkdays: config.DUBAN_YELLOW_WORKDAYS,
+    notifier: notifierFor(db, notifyPlatforms, now),
+    conversationFor: (m) => conversationFor(db, m, now),
+    publicUrl: config.DUBAN_PUBLIC_URL ?? '',
+    exportDir,
+  });
+  const pipeline = createPipeline(db, dispatch, log, now);
+  const materialize = materializer({ db, now, actionSecret, yellowWorkdays: config.DUBAN_YELLOW_WORKDAYS });
+
+  const senders: ChannelSender[] = [...(options.senders ?? [])];
+  if (config.DUBAN_CONSOLE) senders.push(consoleSender(db, (row) => materialize(row.payload), now));
+  const worker = new DeliveryWorker({ db, senders, clock: { now }, log, workerId: `${hostname()}:${process.pid}`, pollMs: 500 });
+
+  const koa = createServer({ db, log, config, now });
+  const router = new Router();
+  if (config.DUBAN_CONSOLE) {
+    consoleStaticRoutes(router);
+    consoleAdapterRoutes(router, { db, log, pipeline, now, maxUploadBytes: config.DUBAN_EVIDENCE_MAX_MB * 1024 * 1024, uploads: new Map() });
+    // Exports are served to the console; with real platforms a signed-in web console serves them.
+    router.get('/exports/:name', (ctx) => {
+      const name = String(ctx.params.name);
+      if (!/^[\p{L}\p{N}._-]+\.xlsx$/u.test(name)) return;
+      const file = join(exportDir, name);
+      if (!existsSync(file)) return;
+      ctx.type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+      ctx.attachment(name);
+      ctx.body = createReadStream(file);
+    });
+  }
+  koa.use(router.routes()).use(router.allowedMethods());
+
+  return {
+    koa,
+    db,
+    pipeline,
+    worker,
+    async start() {
+      // Text, clicks and greetings replay as they were; an attachment's bytes were never kept (the
+      // platform's media handle may have expired), so those are marked and the sender asked again.
+      await pipeline.recover((p) => (p.kind === 'attachment' ? null : ({ ...p, receivedAt: new Date(p.receivedAt) } as InboundMessage)));
+      worker.start();
+    },
+    async stop() {
+      await worker.stop();
+      await pipeline.drain();
+    },
+  };
+}

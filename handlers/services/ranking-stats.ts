@@ -1,0 +1,74 @@
+/**
+ * Per-unit figures for the ranking, aggregated in SQL: counts by state and on-time completion in
+ * one GROUP BY; overdue and response times grouped by (unit, date) so that working days — which
+ * need the holiday calendar — are computed once per distinct date, never once per ticket.
+ */
+import type { Database, Provider } from '../../prisma/client.ts';
+import type { WorkCalendar } from '../../domain/calendar.ts';
+import { overdueWorkdays } from '../../domain/calendar.ts';
+import type { UnitStats } from '../../domain/schedule/ranking.ts';
+
+/** The Asia/Shanghai calendar date of a UTC timestamp column, as 'YYYY-MM-DD' text. */
+export function shanghaiDateSql(provider: Provider, column: string): string {
+  return provider === 'sqlite' ? `date(${column}, '+8 hours')` : `to_char(${column} + interval '8 hours', 'YYYY-MM-DD')`;
+}
+
+const num = (v: unknown) => Number(v ?? 0);
+
+export async function unitStats(db: Database, cal: WorkCalendar, today: string): Promise<UnitStats[]> {
+  const p = db.provider;
+  const [units, counts, overdue, accepted, returns] = await Promise.all([
+    db.sql.query<{ code: string; name: string; kind: string; sort_order: number }>(
+      `SELECT code, name, kind, sort_order FROM unit WHERE kind IN ('PROVINCIAL', 'CITY') ORDER BY sort_order`,
+    ),
+    db.sql.query<{ unit_code: string; total: unknown; done: unknown; on_time: unknown }>(
+      `SELECT unit_code, COUNT(*) AS total,
+              SUM(CASE WHEN status = 'DONE' THEN 1 ELSE 0 END) AS done,
+              SUM(CASE WHEN status = 'DONE' AND ${shanghaiDateSql(p, 'done_at')} <= due THEN 1 ELSE 0 END) AS on_time
+         FROM ticket WHERE kind = 'PLAN' GROUP BY unit_code`,
+    ),
+    db.sql.query<{ unit_code: string; due: string; n: unknown }>(
+      `SELECT unit_code, due, COUNT(*) AS n FROM ticket
+        WHERE kind = 'PLAN' AND status <> 'DONE' AND due < ? GROUP BY unit_code, due`,
+      [today],
+    ),
+    db.sql.query<{ unit_code: string; c: string; a: string; n: unknown }>(
+      `SELECT unit_code, ${shanghaiDateSql(p, 'created_at')} AS c, ${shanghaiDateSql(p, 'accepted_at')} AS a, COUNT(*) AS n
+         FROM ticket WHERE kind = 'PLAN' AND accepted_at IS NOT NULL GROUP BY unit_code, c, a`,
+    ),
+    db.sql.query<{ unit_code: string; n: unknown }>(
+      `SELECT t.unit_code, COUNT(*) AS n FROM ticket_event e JOIN ticket t ON t.id = e.ticket_id
+        WHERE e.type = 'return' AND t.kind = 'PLAN' GROUP BY t.unit_code`,
+    ),
+  ]);
+  const stats = new Map<string, UnitStats>(
+    units.map((u) => [
+      u.code,
+      {
+        unitCode: u.code, unitName: u.name, kind: u.kind as 'PROVINCIAL' | 'CITY', sortOrder: num(u.sort_order),
+        total: 0, done: 0, doneOnTime: 0, overdueOpen: 0, overdueWorkdaysSum: 0, acceptedCount: 0, acceptWorkdaysSum: 0, returnedAfterReview: 0,
+      },
+    ]),
+  );
+  for (const r of counts) {
+    const s = stats.get(r.unit_code);
+    if (s) Object.assign(s, { total: num(r.total), done: num(r.done), doneOnTime: num(r.on_time) });
+  }
+  for (const r of overdue) {
+    const s = stats.get(r.unit_code);
+    if (!s) continue;
+    s.overdueOpen += num(r.n);
+    s.overdueWorkdaysSum += num(r.n) * overdueWorkdays(r.due, today, cal);
+  }
+  for (const r of accepted) {
+    const s = stats.get(r.unit_code);
+    if (!s) continue;
+    s.acceptedCount += num(r.n);
+    s.acceptWorkdaysSum += num(r.n) * Math.max(0, cal.workdaysBetween(r.c, r.a));
+  }
+  for (const r of returns) {
+    const s = stats.get(r.unit_code);
+    if (s) s.returnedAfterReview = Math.min(s.total, num(r.n));
+  }
+  return [...stats.values()];
+}
