@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { ConfigError, loadConfig, loadPlatformEnv, type Config } from './config.ts';
 import { createLogger } from './logger.ts';
 import { isDomainError, DomainError } from '../domain/errors.ts';
 import { parsePlan } from '../domain/plan/parse.ts';
@@ -63,7 +63,7 @@ export function buildProgram(io: Io): Command {
   const config = (): Config => loadConfig(io.env);
 
   program.command('serve').description('启动机器人服务（Koa），首次启动时导入示例方案').action(async () => {
-    await runServer(config());
+    await runServer(config(), loadPlatformEnv(io.env));
   });
 
   program

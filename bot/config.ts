@@ -41,3 +41,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return parsed.data;
 }
+
+/**
+ * The platform settings (WECOM_*, DINGTALK_*), passed as they are to the adapters' own zod schemas
+ * (bot/wecom/config.ts, bot/dingtalk/config.ts), which decide whether a platform is configured.
+ */
+export type PlatformEnv = Record<string, string | undefined>;
+
+export function loadPlatformEnv(env: NodeJS.ProcessEnv = process.env): PlatformEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('WECOM_') || k.startsWith('DINGTALK_')));
+}

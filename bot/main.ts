@@ -1,15 +1,15 @@
 /** `duban serve`: wires configuration, logger, database and the app, listens, and shuts down cleanly. */
 import type { Server } from 'node:http';
-import type { Config } from './config.ts';
+import type { Config, PlatformEnv } from './config.ts';
 import { createLogger } from './logger.ts';
 import { prepareDatabase, seedIfEmpty } from './bootstrap.ts';
 import { createApp } from './app.ts';
 
-export async function runServer(config: Config): Promise<Server> {
+export async function runServer(config: Config, platformEnv: PlatformEnv = {}): Promise<Server> {
   const log = createLogger(config.LOG_LEVEL);
   const db = await prepareDatabase(config, log);
   await seedIfEmpty(db, config, log, new Date());
-  const app = createApp(config, db, log);
+  const app = createApp(config, db, log, { platformEnv });
   await app.start();
   const server = app.koa.listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {

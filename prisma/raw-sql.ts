@@ -4,7 +4,7 @@
  * and snake_case names; PostgreSQL gets `$n` placeholders. Everything else uses the Prisma client.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type pg from 'pg';
+import pg from 'pg';
 
 export type Provider = 'sqlite' | 'postgresql';
 export type SqlValue = string | number | bigint | boolean | null | Date | Uint8Array;
@@ -29,9 +29,15 @@ function toPgPlaceholders(sql: string): string {
   return sql.replace(/\?/g, () => `$${++n}`);
 }
 
-/** SQLite stores what Prisma's better-sqlite3 adapter writes for DateTime: ISO-8601 text. */
+/**
+ * SQLite keeps DateTime as text; write exactly what Prisma's better-sqlite3 adapter writes
+ * ('2026-06-22T02:03:04.005+00:00') so that comparisons in SQL see one format.
+ */
+export function sqliteDate(d: Date): string {
+  return d.toISOString().replace('Z', '+00:00');
+}
 function sqliteValue(v: SqlValue): unknown {
-  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Date) return sqliteDate(v);
   if (typeof v === 'boolean') return v ? 1 : 0;
   return v;
 }
@@ -117,15 +123,31 @@ export function sqliteRawSql(db: BetterSqlite3.Database): RawSql {
 
 type PgQueryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
+/**
+ * Prisma stores DateTime in PostgreSQL `timestamp(3)` columns as UTC wall time. node-postgres would
+ * write a Date in the server process's local zone and read such columns back as local time, so on a
+ * server set to Asia/Shanghai raw SQL and Prisma would disagree by eight hours. Dates go out as UTC
+ * text, and `timestamp` values come back as UTC.
+ */
+function pgValue(v: SqlValue): unknown {
+  return v instanceof Date ? v.toISOString().replace('T', ' ').replace('Z', '') : v;
+}
+const TIMESTAMP_OID = 1114;
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === TIMESTAMP_OID ? (s: string) => new Date(s.replace(' ', 'T') + 'Z') : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+const q = (text: string, params: SqlValue[]) => ({ text, values: params.map(pgValue), types: pgTypes });
+
 function pgRawSqlOn(client: PgQueryable, pool: pg.Pool | null): RawSql {
   const self: RawSql = {
     provider: 'postgresql',
     async query<T>(sql: string, params: SqlValue[] = []) {
-      const r = await client.query(toPgPlaceholders(sql), params as unknown[]);
+      const r = await client.query(q(toPgPlaceholders(sql), params));
       return r.rows as T[];
     },
     async execute(sql, params = []) {
-      const r = await client.query(toPgPlaceholders(sql), params as unknown[]);
+      const r = await client.query(q(toPgPlaceholders(sql), params));
       return r.rowCount ?? 0;
     },
     async transaction<T>(fn: (tx: RawSql) => Promise<T>): Promise<T> {
@@ -147,7 +169,7 @@ function pgRawSqlOn(client: PgQueryable, pool: pg.Pool | null): RawSql {
       let inserted = 0;
       const per = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
       for (const part of chunks(rows, Math.min(per, 2000))) {
-        const r = await client.query(insertSql('postgresql', table, columns, part.length, conflict), part.flat() as unknown[]);
+        const r = await client.query(q(insertSql('postgresql', table, columns, part.length, conflict), part.flat()));
         inserted += r.rowCount ?? 0;
       }
       return inserted;
@@ -156,7 +178,7 @@ function pgRawSqlOn(client: PgQueryable, pool: pg.Pool | null): RawSql {
       const out: T[] = [];
       const per = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
       for (const part of chunks(rows, Math.min(per, 2000))) {
-        const r = await client.query(insertSql('postgresql', table, columns, part.length, conflict, returning), part.flat() as unknown[]);
+        const r = await client.query(q(insertSql('postgresql', table, columns, part.length, conflict, returning), part.flat()));
         out.push(...(r.rows as T[]));
       }
       return out;
