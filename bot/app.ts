@@ -22,6 +22,15 @@ import { resolveActionSecret } from './secrets.ts';
 import { createDispatcher } from '../handlers/index.ts';
 import type { InboundMessage, PlatformName } from '../handlers/bot.ts';
 import { materializer } from '../handlers/services/materialize.ts';
+import { parseWecomConfig } from './wecom/config.ts';
+import { WecomClient } from './wecom/client.ts';
+import { registerWecomRoutes } from './wecom/routes.ts';
+import { wecomSender } from './wecom/sender.ts';
+import { parseDingtalkConfig } from './dingtalk/config.ts';
+import { DingtalkClient } from './dingtalk/client.ts';
+import { registerDingtalkRoutes } from './dingtalk/routes.ts';
+import { DingtalkStream } from './dingtalk/stream.ts';
+import { dingtalkSender } from './dingtalk/sender.ts';
 
 export interface App {
   koa: Koa;
@@ -38,13 +47,22 @@ export interface AppOptions {
   now?: () => Date;
   /** Extra channel senders (tests inject fakes; WeCom/DingTalk senders are added when configured). */
   senders?: ChannelSender[];
+  /** Platform settings (WECOM_*, DINGTALK_*) from bot/config.ts `loadPlatformEnv`; none: console only. */
+  platformEnv?: Record<string, string | undefined>;
 }
 
 export function createApp(config: Config, db: Database, log: Logger, options: AppOptions = {}): App {
   const now = options.now ?? (() => new Date());
   const actionSecret = resolveActionSecret(config);
+  const env = options.platformEnv ?? {};
+  const wecom = parseWecomConfig(env);
+  const dingtalk = parseDingtalkConfig(env);
   const notifyPlatforms: PlatformName[] = [];
   if (config.DUBAN_CONSOLE) notifyPlatforms.push('CONSOLE');
+  if (wecom) notifyPlatforms.push('WECOM');
+  if (dingtalk) notifyPlatforms.push('DINGTALK');
+  const wecomClient = wecom ? WecomClient.fromConfig(wecom) : null;
+  const dingtalkClient = dingtalk ? DingtalkClient.fromConfig(dingtalk) : null;
   const exportDir = resolve(config.DUBAN_EVIDENCE_DIR, '..', 'exports');
 
   const dispatch = createDispatcher({
@@ -65,6 +83,8 @@ export function createApp(config: Config, db: Database, log: Logger, options: Ap
 
   const senders: ChannelSender[] = [...(options.senders ?? [])];
   if (config.DUBAN_CONSOLE) senders.push(consoleSender(db, (row) => materialize(row.payload), now));
+  if (wecom && wecomClient) senders.push(wecomSender({ db, client: wecomClient, agentId: String(wecom.agentId), materialize: (row) => materialize(row.payload), log }));
+  if (dingtalk && dingtalkClient) senders.push(dingtalkSender({ db, client: dingtalkClient, robotCode: dingtalk.robotCode, materialize: (row) => materialize(row.payload), log }));
   const worker = new DeliveryWorker({ db, senders, clock: { now }, log, workerId: `${hostname()}:${process.pid}`, pollMs: 500 });
 
   const koa = createServer({ db, log, config, now });
@@ -83,7 +103,15 @@ export function createApp(config: Config, db: Database, log: Logger, options: Ap
       ctx.body = createReadStream(file);
     });
   }
+  // Platform callbacks: verify, decode, record (InboundEvent), answer; the work runs after.
+  const onMessage = async (m: InboundMessage) => {
+    await pipeline.accept(m);
+  };
+  if (wecom && wecomClient) registerWecomRoutes(router, { config: wecom, onMessage, log, media: wecomClient, now });
+  if (dingtalk && dingtalkClient && dingtalk.mode === 'http') registerDingtalkRoutes(router, { config: dingtalk, onMessage, log, files: dingtalkClient, now: () => now().getTime() });
+  const stream = dingtalk && dingtalkClient && dingtalk.mode === 'stream' ? DingtalkStream.fromConfig(dingtalk, { onMessage, log, files: dingtalkClient }) : null;
   koa.use(router.routes()).use(router.allowedMethods());
+  log.info({ console: config.DUBAN_CONSOLE, wecom: Boolean(wecom), dingtalk: dingtalk ? dingtalk.mode : false }, 'platforms configured');
 
   return {
     koa,
@@ -95,8 +123,10 @@ export function createApp(config: Config, db: Database, log: Logger, options: Ap
       // platform's media handle may have expired), so those are marked and the sender asked again.
       await pipeline.recover((p) => (p.kind === 'attachment' ? null : ({ ...p, receivedAt: new Date(p.receivedAt) } as InboundMessage)));
       worker.start();
+      if (stream) await stream.start();
     },
     async stop() {
+      if (stream) await stream.stop();
       await worker.stop();
       await pipeline.drain();
     },

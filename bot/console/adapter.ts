@@ -106,7 +106,7 @@ export function consoleAdapterRoutes(router: Router, deps: ConsoleDeps): void {
     // Cards replaced in place after a click are sent again so the page can redraw them.
     const since = ctx.query.since ? new Date(String(ctx.query.since)) : null;
     const updated = since && !Number.isNaN(since.getTime())
-      ? await db.prisma.consoleMessage.findMany({ where: { room, id: { lte: after }, updatedAt: { gt: since } }, orderBy: { id: 'asc' } })
+      ? await db.prisma.consoleMessage.findMany({ where: { room, id: { lte: after }, updatedAt: { gte: since } }, orderBy: { id: 'asc' } })
       : [];
     ctx.body = {
       now: deps.now().toISOString(),

@@ -50,7 +50,7 @@ describe('first start on an empty SQLite file', () => {
   });
 
   it('shows the console page in Chinese with tickets and traffic lights', async () => {
-    const html = await (await fetch(`${base}/`)).text();
+    const html = await (await fetch(`${base}/overview`)).text();
     expect(html).toContain('督办');
     expect(html).toContain('湘数据〔2026〕57号');
     expect(html).toMatch(/待签收/);

@@ -23,13 +23,15 @@ export interface ChatMessage {
 }
 
 export class ConsoleChat {
-  private constructor(readonly app: App, readonly base: string, private server: Server, private dir: string, readonly clock: { now: Date }) {}
+  private constructor(readonly app: App, readonly base: string, private server: Server, private dir: string, readonly clock: { readonly now: Date }) {}
 
   static async start(now = new Date('2026-06-22T02:00:00Z')): Promise<ConsoleChat> {
     const dir = mkdtempSync(join(tmpdir(), 'duban-chat-'));
     const config = loadConfig({ DATABASE_URL: `file:${join(dir, 'duban.db')}`, DUBAN_EVIDENCE_DIR: join(dir, 'evidence'), PORT: '0', LOG_LEVEL: 'silent' });
     const log = createLogger('silent');
-    const clock = { now };
+    // Time starts at `now` and runs on, as it does for a real server.
+    const started = Date.now();
+    const clock = { get now() { return new Date(now.getTime() + (Date.now() - started)); } };
     const db = await prepareDatabase(config, log);
     await seedIfEmpty(db, config, log, clock.now);
     const app = createApp(config, db, log, { now: () => clock.now });
