@@ -83,7 +83,8 @@ export function createApp(config: Config, db: Database, log: Logger, options: Ap
 
   const senders: ChannelSender[] = [...(options.senders ?? [])];
   if (config.DUBAN_CONSOLE) senders.push(consoleSender(db, (row) => materialize(row.payload), now));
-  if (wecom && wecomClient) senders.push(wecomSender({ db, client: wecomClient, agentId: String(wecom.agentId), materialize: (row) => materialize(row.payload), log }));
+  const linkUrl = config.DUBAN_PUBLIC_URL ? `${config.DUBAN_PUBLIC_URL.replace(/\/$/, '')}/overview` : undefined;
+  if (wecom && wecomClient) senders.push(wecomSender({ db, client: wecomClient, agentId: String(wecom.agentId), materialize: (row) => materialize(row.payload), log, ...(linkUrl ? { linkUrl } : {}) }));
   if (dingtalk && dingtalkClient) senders.push(dingtalkSender({ db, client: dingtalkClient, robotCode: dingtalk.robotCode, materialize: (row) => materialize(row.payload), log }));
   const worker = new DeliveryWorker({ db, senders, clock: { now }, log, workerId: `${hostname()}:${process.pid}`, pollMs: 500 });
 

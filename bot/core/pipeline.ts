@@ -8,6 +8,7 @@
 import type { Database } from '../../prisma/client.ts';
 import type { Logger } from '../logger.ts';
 import type { InboundMessage } from '../../handlers/bot.ts';
+import { InboundWriter } from './inbound-writer.ts';
 
 export type Dispatch = (message: InboundMessage) => Promise<void>;
 
@@ -33,14 +34,15 @@ export function serializeInbound(m: InboundMessage): SerializedInbound {
   return out;
 }
 
-function isUniqueViolation(e: unknown): boolean {
-  const err = e as { code?: string; message?: string; cause?: unknown };
-  if (err.code === 'P2002') return true;
-  return /unique|duplicate key/i.test(String(err.message ?? '')) || (err.cause !== undefined && isUniqueViolation(err.cause));
+/** The InboundEvent key: the platform's own key, scoped by platform once. */
+export function inboundKey(m: InboundMessage): string {
+  const prefix = `${m.chat.platform}:`;
+  return m.eventKey.startsWith(prefix) ? m.eventKey : prefix + m.eventKey;
 }
 
 export function createPipeline(db: Database, dispatch: Dispatch, log: Logger, now: () => Date): Pipeline {
   const inFlight = new Set<Promise<void>>();
+  const writer = new InboundWriter(db.sql);
 
   const process = (key: string, message: InboundMessage) => {
     const p = (async () => {
@@ -61,17 +63,11 @@ export function createPipeline(db: Database, dispatch: Dispatch, log: Logger, no
 
   return {
     async accept(message) {
-      const key = `${message.chat.platform}:${message.eventKey}`;
-      try {
-        await db.prisma.inboundEvent.create({
-          data: { key, platform: message.chat.platform, kind: message.kind, payload: JSON.stringify(serializeInbound(message)), receivedAt: message.receivedAt },
-        });
-      } catch (e) {
-        if (isUniqueViolation(e)) {
-          log.info({ eventKey: key }, 'duplicate inbound event dropped');
-          return 'duplicate';
-        }
-        throw e;
+      const key = inboundKey(message);
+      const fresh = await writer.write({ key, platform: message.chat.platform, kind: message.kind, payload: JSON.stringify(serializeInbound(message)), receivedAt: message.receivedAt });
+      if (!fresh) {
+        log.info({ eventKey: key }, 'duplicate inbound event dropped');
+        return 'duplicate';
       }
       setImmediate(() => process(key, message));
       return 'accepted';

@@ -24,6 +24,17 @@ export interface WecomSenderDeps {
   directory?: RecipientDirectory;
   /** Console/H5 page for forms (inputs cannot be typed into a template card). */
   formUrl?: string;
+  /** Where a click on a card body leads (the web console); lets button-less cards stay cards. */
+  linkUrl?: string;
+}
+
+/** "✔ 已签收 · 李娜 · 06-22 10:00" → "已签收": what a used button says after the click. */
+function doneLabel(msg: OutMessage): string | null {
+  if (msg.type !== 'card') return null;
+  const el = msg.card.body.find((e) => e.id === 'done');
+  const text = typeof el?.text === 'string' ? el.text : '';
+  const label = text.replace(/^\S*\s*/, '').split(' · ')[0]?.trim() ?? '';
+  return label ? label.slice(0, 10) : null;
 }
 
 function webhookKey(url: string): string {
@@ -66,7 +77,7 @@ export function wecomSender(deps: WecomSenderDeps): ChannelSender {
       const sent = await deps.client.sendMessage({ touser, msgtype: 'image', image: { media_id: media.mediaId } });
       return { platformMessageId: sent.msgid };
     }
-    const rendered = renderWecom.render(msg, { taskId: `duban-${row.id}`, target: 'app', ...(deps.formUrl ? { formUrl: deps.formUrl } : {}) });
+    const rendered = renderWecom.render(msg, { taskId: `duban-${row.id}`, target: 'app', ...(deps.formUrl ? { formUrl: deps.formUrl } : {}), ...(deps.linkUrl ? { linkUrl: deps.linkUrl } : {}) });
     const sent = await deps.client.sendMessage({ touser, ...rendered } as Parameters<WecomClient['sendMessage']>[0]);
     return { platformMessageId: sent.msgid, ...(sent.response_code ? { cardRef: sent.response_code } : {}) };
   }
@@ -88,9 +99,16 @@ export function wecomSender(deps: WecomSenderDeps): ChannelSender {
           if (msg.type === 'card' && fallback.users.length) {
             try {
               // https://developer.work.weixin.qq.com/document/path/94888
-              const rendered = renderWecom.render(msg, { taskId: `duban-${row.id}`, target: 'app' });
+              const rendered = renderWecom.render(msg, { taskId: `duban-${row.id}`, target: 'app', ...(deps.linkUrl ? { linkUrl: deps.linkUrl } : {}) });
               if (rendered.msgtype === 'template_card') {
                 await deps.client.updateTemplateCard({ userids: fallback.users, response_code: responseCode, template_card: rendered.template_card as unknown as Record<string, unknown> });
+                return { platformMessageId: `update:${row.id}` };
+              }
+              // A card in its done state has no buttons; without a link WeCom will not take it as a
+              // template card, so grey out the clicked button with what happened instead.
+              const done = doneLabel(msg);
+              if (done) {
+                await deps.client.updateTemplateCard({ userids: fallback.users, response_code: responseCode, button: { replace_name: done } });
                 return { platformMessageId: `update:${row.id}` };
               }
             } catch (e) {
