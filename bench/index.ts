@@ -1,5 +1,8 @@
 /** `npm run bench`: every figure is printed next to a baseline measured in the same run. */
 import { benchPlan } from './plan.ts';
+import { benchCallbacks } from './callbacks.ts';
 
+const only = process.argv[2];
 console.log(`duban benchmarks — node ${process.version}, ${new Date().toISOString()}`);
-await benchPlan();
+if (!only || only === 'plan') await benchPlan();
+if (!only || only === 'callbacks') await benchCallbacks();

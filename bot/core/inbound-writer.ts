@@ -67,3 +67,42 @@ export class InboundWriter {
     }
   }
 }
+
+/**
+ * Marks processed events in batches (one UPDATE per batch instead of one per event): after a burst
+ * the work behind the acknowledgements would otherwise cost a round trip each.
+ */
+export class ProcessedMarker {
+  private queue: { key: string; error: string | null; resolve(): void; reject(e: unknown): void }[] = [];
+  private flushing: Promise<void> | null = null;
+
+  constructor(private readonly sql: RawSql, private readonly now: () => Date, private readonly maxBatch = 500) {}
+
+  mark(key: string, error: string | null): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ key, error, resolve, reject });
+      this.flushing ??= this.loop();
+    });
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      while (this.queue.length) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        try {
+          const at = this.now();
+          const ok = batch.filter((b) => b.error === null).map((b) => b.key);
+          await this.sql.transaction(async (tx) => {
+            if (ok.length) await tx.execute(`UPDATE inbound_event SET processed_at = ? WHERE key IN (${ok.map(() => '?').join(', ')})`, [at, ...ok]);
+            for (const b of batch) if (b.error !== null) await tx.execute('UPDATE inbound_event SET processed_at = ?, error = ? WHERE key = ?', [at, b.error, b.key]);
+          });
+          for (const b of batch) b.resolve();
+        } catch (e) {
+          for (const b of batch) b.reject(e);
+        }
+      }
+    } finally {
+      this.flushing = null;
+    }
+  }
+}

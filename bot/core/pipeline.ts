@@ -8,7 +8,7 @@
 import type { Database } from '../../prisma/client.ts';
 import type { Logger } from '../logger.ts';
 import type { InboundMessage } from '../../handlers/bot.ts';
-import { InboundWriter } from './inbound-writer.ts';
+import { InboundWriter, ProcessedMarker } from './inbound-writer.ts';
 
 export type Dispatch = (message: InboundMessage) => Promise<void>;
 
@@ -43,6 +43,7 @@ export function inboundKey(m: InboundMessage): string {
 export function createPipeline(db: Database, dispatch: Dispatch, log: Logger, now: () => Date): Pipeline {
   const inFlight = new Set<Promise<void>>();
   const writer = new InboundWriter(db.sql);
+  const marker = new ProcessedMarker(db.sql, now);
 
   const process = (key: string, message: InboundMessage) => {
     const p = (async () => {
@@ -53,9 +54,7 @@ export function createPipeline(db: Database, dispatch: Dispatch, log: Logger, no
         error = e instanceof Error ? e.message : String(e);
         log.error({ err: e, eventKey: key, kind: message.kind }, 'inbound event failed');
       }
-      await db.prisma.inboundEvent
-        .update({ where: { key }, data: { processedAt: now(), error } })
-        .catch((e) => log.error({ err: e, eventKey: key }, 'could not mark inbound event processed'));
+      await marker.mark(key, error).catch((e) => log.error({ err: e, eventKey: key }, 'could not mark inbound event processed'));
     })();
     inFlight.add(p);
     void p.finally(() => inFlight.delete(p));
@@ -80,7 +79,7 @@ export function createPipeline(db: Database, dispatch: Dispatch, log: Logger, no
       for (const row of pending) {
         const message = row.payload ? rehydrate(JSON.parse(row.payload) as SerializedInbound) : null;
         if (message) process(row.key, message);
-        else await db.prisma.inboundEvent.update({ where: { key: row.key }, data: { processedAt: now(), error: 'not recoverable after restart' } });
+        else await marker.mark(row.key, 'not recoverable after restart');
       }
       if (pending.length) log.info({ count: pending.length }, 'recovered unprocessed inbound events');
       return pending.length;
