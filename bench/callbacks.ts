@@ -35,7 +35,7 @@ async function measure(mode: 'bare' | 'raw' | 'full', reqs: { path: string; body
     duration: SECONDS,
     requests: [{
       method: 'POST',
-      setupRequest: (req: Record<string, unknown>) => {
+      setupRequest: (req) => {
         const r = reqs[i++ % reqs.length]!;
         return { ...req, path: r.path, body: r.body, headers: { 'content-type': 'text/xml' } };
       },

@@ -192,6 +192,83 @@ export function buildProgram(io: Io): Command {
       }
     });
 
+  const people = program.command('person').description('人员：列出、绑定企业微信/钉钉账号');
+  people
+    .command('list')
+    .description('列出人员及其平台账号（--unit 单位编码 过滤）')
+    .option('--unit <code>', '单位编码，例如 p-gongan')
+    .action(async (opts: { unit?: string }) => {
+      const db = await openDatabase(config().DATABASE_URL);
+      try {
+        const rows = await db.prisma.person.findMany({ where: opts.unit ? { unitCode: opts.unit } : {}, orderBy: [{ unitCode: 'asc' }, { role: 'asc' }], include: { unit: { select: { name: true } } } });
+        for (const p of rows) io.out(`${p.id}\t${p.role}\t${p.unit?.name ?? '-'}\t${p.name}\t企业微信:${p.wecomUserId ?? '-'}\t钉钉:${p.dingtalkUserId ?? '-'}${p.consoleId ? `\t控制台:${p.consoleId}` : ''}`);
+        io.out(`共 ${rows.length} 人`);
+      } finally {
+        await db.close();
+      }
+    });
+  people
+    .command('add <name>')
+    .description('新增人员：--role 角色 --unit 单位编码 [--wecom userid] [--dingtalk staffId]')
+    .requiredOption('--role <role>', 'BUREAU_ADMIN | BUREAU_STAFF | UNIT_OFFICER | UNIT_LEADER | LEADER')
+    .option('--unit <code>', '单位编码（单位人员必填）')
+    .option('--wecom <userid>', '企业微信 userid')
+    .option('--dingtalk <staffId>', '钉钉 userId（staffId）')
+    .action(async (name: string, opts: { role: string; unit?: string; wecom?: string; dingtalk?: string }) => {
+      const roles = ['BUREAU_ADMIN', 'BUREAU_STAFF', 'UNIT_OFFICER', 'UNIT_LEADER', 'LEADER'];
+      if (!roles.includes(opts.role)) throw new DomainError('PERSON_ROLE', `角色应为 ${roles.join('、')} 之一`, `bad role ${opts.role}`);
+      if ((opts.role === 'UNIT_OFFICER' || opts.role === 'UNIT_LEADER') && !opts.unit) throw new DomainError('PERSON_UNIT', '单位人员必须指定 --unit 单位编码', 'unit role without --unit');
+      const db = await openDatabase(config().DATABASE_URL);
+      try {
+        if (opts.unit && !(await db.prisma.unit.findUnique({ where: { code: opts.unit } }))) throw new DomainError('PERSON_UNIT', `未找到单位编码 ${opts.unit}（duban plan parse 文件 --json 可查看单位编码）`, `unknown unit ${opts.unit}`);
+        const p = await db.prisma.person.create({ data: { name, role: opts.role as 'LEADER', unitCode: opts.unit ?? null, wecomUserId: opts.wecom ?? null, dingtalkUserId: opts.dingtalk ?? null } });
+        io.out(`已新增 ${p.name}（${p.id}）`);
+      } finally {
+        await db.close();
+      }
+    });
+  people
+    .command('link <person>')
+    .description('为人员绑定平台账号：<person> 为人员 id 或控制台 id（如 officer-p-gongan）')
+    .option('--wecom <userid>', '企业微信 userid')
+    .option('--dingtalk <staffId>', '钉钉 userId（staffId）')
+    .action(async (person: string, opts: { wecom?: string; dingtalk?: string }) => {
+      if (!opts.wecom && !opts.dingtalk) throw new DomainError('PERSON_LINK', '请指定 --wecom 或 --dingtalk', 'nothing to link');
+      const db = await openDatabase(config().DATABASE_URL);
+      try {
+        const p = await db.prisma.person.findFirst({ where: { OR: [{ id: person }, { consoleId: person }] } });
+        if (!p) throw new DomainError('PERSON_NOT_FOUND', `未找到人员 ${person}（duban person list 查看）`, `person ${person} not found`);
+        await db.prisma.person.update({ where: { id: p.id }, data: { ...(opts.wecom ? { wecomUserId: opts.wecom } : {}), ...(opts.dingtalk ? { dingtalkUserId: opts.dingtalk } : {}) } });
+        io.out(`已为 ${p.name} 绑定${opts.wecom ? ` 企业微信 ${opts.wecom}` : ''}${opts.dingtalk ? ` 钉钉 ${opts.dingtalk}` : ''}`);
+      } finally {
+        await db.close();
+      }
+    });
+
+  program
+    .command('group-add <name>')
+    .description('登记群：--platform WECOM|DINGTALK --purpose LEADERSHIP|BUREAU|UNIT [--unit 编码] [--chat 群ID] [--webhook 机器人地址] [--secret 加签密钥]')
+    .requiredOption('--platform <platform>', 'WECOM 或 DINGTALK')
+    .requiredOption('--purpose <purpose>', 'LEADERSHIP（领导群）、BUREAU（统筹调度群）或 UNIT（单位群）')
+    .option('--unit <code>', '单位群的单位编码')
+    .option('--chat <id>', '群 ID（钉钉 openConversationId）')
+    .option('--webhook <url>', '群机器人 Webhook 地址')
+    .option('--secret <secret>', '钉钉群机器人加签密钥（SEC 开头）')
+    .action(async (name: string, opts: { platform: string; purpose: string; unit?: string; chat?: string; webhook?: string; secret?: string }) => {
+      if (!['WECOM', 'DINGTALK'].includes(opts.platform)) throw new DomainError('GROUP_PLATFORM', '--platform 应为 WECOM 或 DINGTALK', `bad platform ${opts.platform}`);
+      if (!['LEADERSHIP', 'BUREAU', 'UNIT'].includes(opts.purpose)) throw new DomainError('GROUP_PURPOSE', '--purpose 应为 LEADERSHIP、BUREAU 或 UNIT', `bad purpose ${opts.purpose}`);
+      if (!opts.chat && !opts.webhook) throw new DomainError('GROUP_TARGET', '请至少指定 --chat 或 --webhook', 'group without chat id or webhook');
+      const db = await openDatabase(config().DATABASE_URL);
+      try {
+        const g = await db.prisma.chatGroup.create({
+          data: { name, platform: opts.platform as 'WECOM', purpose: opts.purpose as 'UNIT', unitCode: opts.unit ?? null, chatId: opts.chat ?? null, webhookUrl: opts.webhook ?? null, webhookSecret: opts.secret ?? null },
+        });
+        io.out(`已登记群「${g.name}」（${g.id}）`);
+      } finally {
+        await db.close();
+      }
+    });
+
   program
     .command('seed-demo')
     .description('写入示例人员与群（控制台适配器用）')
