@@ -72,7 +72,8 @@ async function run(args: HandlerArgs, c: ParsedCommand): Promise<void> {
         if (c.target?.kind === 'ticket') {
           const [t] = (await ticketsOf(args, c.target, false)) as TicketInfo[];
           if (!t) return say(args, `未找到督办单 #${c.target.id}（或无权查看）。`);
-          return void (await args.conv.reply(V.ticketAssigned(t, tokensFor(args, t)), args.key('status')));
+          await args.conv.reply(V.ticketAssigned(t, tokensFor(args, t)), args.key('status'));
+          return void (await args.conv.reply(await timeline(args, t.id), args.key('timeline')));
         }
         const s = await statusSummary(args, c.target);
         if (typeof s === 'string') return say(args, s);
@@ -147,6 +148,20 @@ async function run(args: HandlerArgs, c: ParsedCommand): Promise<void> {
       return digestNow(args, c.kind, isBureauRole(args.actor.role));
     }
   }
+}
+
+const EVENT_LABEL: Record<string, string> = {
+  assign: '交办', accept: '签收', progress: '更新进度', submit: '提交审核', approve: '审核通过', return: '退回', resume: '恢复办理',
+  requestExtension: '申请延期', decideExtension: '审批延期', reassign: '改派', evidence: '提交佐证', chase: '催办', difficulty: '反馈困难',
+  disclaim: '退单', confirmDisclaim: '维持原单位',
+};
+
+/** The ticket's timeline: every event with its actor, and the evidence on file. */
+async function timeline(args: HandlerArgs, ticketId: number) {
+  const events = await args.deps.db.prisma.ticketEvent.findMany({ where: { ticketId }, orderBy: { id: 'asc' }, take: 50 });
+  const fmt = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+  const lines = events.map((e) => `- ${fmt.format(e.createdAt)} ${e.actorName} ${EVENT_LABEL[e.type] ?? e.type}${e.note ? `：${e.note}` : ''}`);
+  return V.markdown(`督办单 #${ticketId} 办理记录`, lines.join('\n') || '暂无记录');
 }
 
 async function reportResult(args: HandlerArgs, r: Awaited<ReturnType<typeof perform>>, success: string): Promise<void> {

@@ -17,7 +17,7 @@ const num = (v: unknown) => Number(v ?? 0);
 
 export async function unitStats(db: Database, cal: WorkCalendar, today: string): Promise<UnitStats[]> {
   const p = db.provider;
-  const [units, counts, overdue, accepted, returns] = await Promise.all([
+  const [units, counts, overdue, accepted, returns, disclaims] = await Promise.all([
     db.sql.query<{ code: string; name: string; kind: string; sort_order: number }>(
       `SELECT code, name, kind, sort_order FROM unit WHERE kind IN ('PROVINCIAL', 'CITY') ORDER BY sort_order`,
     ),
@@ -39,6 +39,11 @@ export async function unitStats(db: Database, cal: WorkCalendar, today: string):
     db.sql.query<{ unit_code: string; n: unknown }>(
       `SELECT t.unit_code, COUNT(*) AS n FROM ticket_event e JOIN ticket t ON t.id = e.ticket_id
         WHERE e.type = 'return' AND t.kind = 'PLAN' GROUP BY t.unit_code`,
+    ),
+    // 退单 are counted against the unit that raised them (the event's actor unit is the ticket's unit then).
+    db.sql.query<{ unit_code: string; n: unknown }>(
+      `SELECT p.unit_code, COUNT(*) AS n FROM ticket_event e JOIN person p ON p.id = e.actor_id
+        WHERE e.type = 'disclaim' AND p.unit_code IS NOT NULL GROUP BY p.unit_code`,
     ),
   ]);
   const stats = new Map<string, UnitStats>(
@@ -69,6 +74,10 @@ export async function unitStats(db: Database, cal: WorkCalendar, today: string):
   for (const r of returns) {
     const s = stats.get(r.unit_code);
     if (s) s.returnedAfterReview = Math.min(s.total, num(r.n));
+  }
+  for (const r of disclaims) {
+    const s = stats.get(r.unit_code);
+    if (s) s.disclaims = num(r.n);
   }
   return [...stats.values()];
 }
