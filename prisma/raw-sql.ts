@@ -60,11 +60,23 @@ function chunks<T>(rows: T[], size: number): T[][] {
   return out;
 }
 
+/**
+ * Full chunks of a fixed size (one multi-row statement shape) and the remainder row by row (one
+ * single-row shape): bulk loads get multi-row speed, small batches never prepare a new statement.
+ */
+function fixedChunks<T>(rows: T[], columnCount: number): T[][] {
+  const size = Math.max(1, Math.min(200, Math.floor(MAX_PARAMS / columnCount)));
+  const full = rows.length - (rows.length % size);
+  return [...chunks(rows.slice(0, full), size), ...rows.slice(full).map((r) => [r])];
+}
+
 export function sqliteRawSql(db: BetterSqlite3.Database): RawSql {
   // better-sqlite3 is synchronous: a transaction cannot interleave with other statements on this
   // connection as long as `fn` does not await real I/O; a queue keeps callers from overlapping.
   let queue: Promise<unknown> = Promise.resolve();
-  // Bulk inserts reuse a handful of statement shapes; preparing a 500-row INSERT costs more than running it.
+  // Statements are prepared once and reused: preparing costs more than running. Bulk inserts run a
+  // one-row statement per row inside one transaction, which is what better-sqlite3 does fastest
+  // (multi-row VALUES lists of varying length would each need a fresh prepare).
   const statements = new Map<string, BetterSqlite3.Statement>();
   const prepare = (sql: string) => {
     let stmt = statements.get(sql);
@@ -78,10 +90,10 @@ export function sqliteRawSql(db: BetterSqlite3.Database): RawSql {
   const self: RawSql = {
     provider: 'sqlite',
     async query<T>(sql: string, params: SqlValue[] = []) {
-      return db.prepare(sql).all(...params.map(sqliteValue)) as T[];
+      return prepare(sql).all(...params.map(sqliteValue)) as T[];
     },
     async execute(sql, params = []) {
-      return db.prepare(sql).run(...params.map(sqliteValue)).changes;
+      return prepare(sql).run(...params.map(sqliteValue)).changes;
     },
     transaction<T>(fn: (tx: RawSql) => Promise<T>): Promise<T> {
       const run = async () => {
@@ -100,22 +112,16 @@ export function sqliteRawSql(db: BetterSqlite3.Database): RawSql {
       return p;
     },
     async insertMany(table, columns, rows, conflict) {
-      let inserted = 0;
-      const per = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
-      for (const part of chunks(rows, Math.min(per, 500))) {
-        const stmt = prepare(insertSql('sqlite', table, columns, part.length, conflict));
-        inserted += stmt.run(...part.flat().map(sqliteValue)).changes;
-      }
-      return inserted;
+      const run = () => {
+        let n = 0;
+        for (const part of fixedChunks(rows, columns.length)) n += prepare(insertSql('sqlite', table, columns, part.length, conflict)).run(...part.flat().map(sqliteValue)).changes;
+        return n;
+      };
+      return db.inTransaction ? run() : db.transaction(run)();
     },
     async insertManyReturning<T>(table: string, columns: string[], rows: SqlValue[][], conflict: string[] | undefined, returning: string[]) {
-      const out: T[] = [];
-      const per = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
-      for (const part of chunks(rows, Math.min(per, 500))) {
-        const stmt = prepare(insertSql('sqlite', table, columns, part.length, conflict, returning));
-        out.push(...(stmt.all(...part.flat().map(sqliteValue)) as T[]));
-      }
-      return out;
+      const run = () => fixedChunks(rows, columns.length).flatMap((part) => prepare(insertSql('sqlite', table, columns, part.length, conflict, returning)).all(...part.flat().map(sqliteValue)) as T[]);
+      return db.inTransaction ? run() : db.transaction(run)();
     },
   };
   return self;

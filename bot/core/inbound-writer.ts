@@ -93,7 +93,9 @@ export class ProcessedMarker {
           const at = this.now();
           const ok = batch.filter((b) => b.error === null).map((b) => b.key);
           await this.sql.transaction(async (tx) => {
-            if (ok.length) await tx.execute(`UPDATE inbound_event SET processed_at = ? WHERE key IN (${ok.map(() => '?').join(', ')})`, [at, ...ok]);
+            // One statement shape per key on SQLite (prepared once); one statement for all on PostgreSQL.
+            if (tx.provider === 'sqlite') for (const key of ok) await tx.execute('UPDATE inbound_event SET processed_at = ? WHERE key = ?', [at, key]);
+            else if (ok.length) await tx.execute(`UPDATE inbound_event SET processed_at = ? WHERE key IN (${ok.map(() => '?').join(', ')})`, [at, ...ok]);
             for (const b of batch) if (b.error !== null) await tx.execute('UPDATE inbound_event SET processed_at = ?, error = ? WHERE key = ?', [at, b.error, b.key]);
           });
           for (const b of batch) b.resolve();
