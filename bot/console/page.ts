@@ -32,7 +32,8 @@ export function renderHome(v: HomeView): string {
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>督办 · 控制台</title>
 <style>
-body{font-family:system-ui,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;margin:0;background:#f5f6f8;color:#1f2329}
+@font-face{font-family:"DubanCJK";src:url(/fonts/duban-cjk.otf) format("opentype");font-display:swap}
+body{font-family:system-ui,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei","DubanCJK",sans-serif;margin:0;background:#f5f6f8;color:#1f2329}
 header{background:#1f4e8c;color:#fff;padding:12px 20px}main{padding:16px 20px;max-width:1100px;margin:auto}
 .stats{display:flex;gap:12px;flex-wrap:wrap}.stat{background:#fff;border-radius:8px;padding:10px 16px;min-width:90px}
 .stat b{display:block;font-size:22px}.stat span{color:#646a73;font-size:13px}.muted{color:#646a73}

@@ -14,6 +14,8 @@ const FILES: Record<string, { file: string; type: string }> = {
   '/console/app.css': { file: join(webDir, 'app.css'), type: 'text/css; charset=utf-8' },
   '/vendor/adaptivecards.js': { file: join(acDir, 'adaptivecards.min.js'), type: 'application/javascript; charset=utf-8' },
   '/vendor/adaptivecards.css': { file: join(acDir, 'adaptivecards.css'), type: 'text/css; charset=utf-8' },
+  // The CJK font the project ships (scheduler/fonts): pages read right on machines without one.
+  '/fonts/duban-cjk.otf': { file: fileURLToPath(new URL('../../scheduler/fonts/NotoSansCJKsc-Regular-GB2312.otf', import.meta.url)), type: 'font/otf' },
 };
 
 export function consoleStaticRoutes(router: Router): void {

@@ -56,20 +56,20 @@ describe('chat simulator in the browser', () => {
     await firstCard.getByRole('button', { name: '签收' }).click();
     await expect.poll(() => firstCard.innerText(), { timeout: 10_000 }).toContain('已签收');
 
-    await o.locator('#text').fill(`@督办助手 #${ticketId} 进度60% 已梳理应用清单`);
-    await o.locator('#composer button[type=submit]').click();
+    await o.locator('#sim-text').fill(`@督办助手 #${ticketId} 进度60% 已梳理应用清单`);
+    await o.locator('#sim-composer button[type=submit]').click();
     await expect.poll(() => o.locator('.msg.out').last().innerText(), { timeout: 10_000 }).toContain('进度 60%');
 
     const dir = mkdtempSync(join(tmpdir(), 'duban-upload-'));
     const pdf = join(dir, '关停计划表.pdf');
     writeFileSync(pdf, '%PDF-1.4\n% plan\n');
-    await o.locator('#file').setInputFiles(pdf);
-    await o.locator('#text').fill(`#${ticketId} 佐证`);
-    await o.locator('#composer button[type=submit]').click();
+    await o.locator('#sim-file').setInputFiles(pdf);
+    await o.locator('#sim-text').fill(`#${ticketId} 佐证`);
+    await o.locator('#sim-composer button[type=submit]').click();
     await expect.poll(() => o.locator('.msg.out').last().innerText(), { timeout: 10_000 }).toContain('佐证材料已归档');
 
-    await o.locator('#text').fill(`/提交 #${ticketId} 计划表已报送`);
-    await o.locator('#composer button[type=submit]').click();
+    await o.locator('#sim-text').fill(`/提交 #${ticketId} 计划表已报送`);
+    await o.locator('#sim-composer button[type=submit]').click();
     await expect.poll(() => o.locator('.msg.out').last().innerText(), { timeout: 10_000 }).toContain('已提交省数据局审核');
 
     // Bureau staff see the review request in the bureau group and return it with a reason.
@@ -82,10 +82,10 @@ describe('chat simulator in the browser', () => {
 
     // The officer sees the return and resubmits.
     await expect.poll(() => o.locator('.msg.out').last().innerText(), { timeout: 10_000 }).toContain('缺少公告时间');
-    await o.locator('#text').fill(`/进度 更新 #${ticketId} 100% 已补充公告时间`);
-    await o.locator('#composer button[type=submit]').click();
-    await o.locator('#text').fill(`/提交 #${ticketId}`);
-    await o.locator('#composer button[type=submit]').click();
+    await o.locator('#sim-text').fill(`/进度 更新 #${ticketId} 100% 已补充公告时间`);
+    await o.locator('#sim-composer button[type=submit]').click();
+    await o.locator('#sim-text').fill(`/提交 #${ticketId}`);
+    await o.locator('#sim-composer button[type=submit]').click();
 
     const review2 = s.locator('.msg.out', { hasText: `督办单 #${ticketId}` }).last();
     await expect.poll(async () => (await review2.getByRole('button', { name: '通过' }).count()), { timeout: 10_000 }).toBeGreaterThan(0);
@@ -94,11 +94,15 @@ describe('chat simulator in the browser', () => {
 
     // A leader reads the status; read-only.
     const l = await openAs(browser, chat.base, leader, `direct:${leader}`);
-    await l.locator('#text').fill('/进度');
-    await l.locator('#composer button[type=submit]').click();
+    // A help card on screen must not break the composer (card element ids share the page's namespace).
+    await l.locator('#sim-text').fill('/帮助');
+    await l.locator('#sim-composer button[type=submit]').click();
+    await expect.poll(() => l.locator('.msg.out').last().innerText(), { timeout: 10_000 }).toContain('帮助');
+    await l.locator('#sim-text').fill('/进度');
+    await l.locator('#sim-composer button[type=submit]').click();
     await expect.poll(() => l.locator('.msg.out').last().innerText(), { timeout: 10_000 }).toContain('办理进度');
-    await l.locator('#text').fill(`/签收 #${ticketId}`);
-    await l.locator('#composer button[type=submit]').click();
+    await l.locator('#sim-text').fill(`/签收 #${ticketId}`);
+    await l.locator('#sim-composer button[type=submit]').click();
     await expect.poll(() => l.locator('.msg.out').last().innerText(), { timeout: 10_000 }).toMatch(/领导账号仅可查看|不能/);
 
     const t = await chat.app.db.prisma.ticket.findUniqueOrThrow({ where: { id: ticketId } });

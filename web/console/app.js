@@ -13,14 +13,14 @@
     return body;
   }
   function showError(msg) {
-    const el = $('error');
+    const el = $('sim-error');
     el.textContent = msg || '';
     el.hidden = !msg;
   }
 
   async function loadPeople() {
     const people = await api('/api/console/people');
-    const select = $('who');
+    const select = $('sim-who');
     select.innerHTML = '';
     const groups = {};
     for (const p of people) (groups[p.role] ||= []).push(p);
@@ -46,7 +46,7 @@
     state.who = id;
     localStorage.setItem('duban.as', id);
     const rooms = await api(`/api/console/rooms?as=${encodeURIComponent(id)}`);
-    const nav = $('rooms');
+    const nav = $('sim-rooms');
     nav.innerHTML = '';
     for (const r of rooms) {
       const b = document.createElement('button');
@@ -64,9 +64,9 @@
     state.lastId = 0;
     state.since = null;
     state.rendered.clear();
-    $('messages').innerHTML = '';
-    $('room-title').textContent = room.name;
-    for (const b of $('rooms').children) b.classList.toggle('active', b.dataset.room === room.id);
+    $('sim-messages').innerHTML = '';
+    $('sim-room-title').textContent = room.name;
+    for (const b of $('sim-rooms').children) b.classList.toggle('active', b.dataset.room === room.id);
     showError('');
     await poll();
   }
@@ -87,7 +87,7 @@
   }
 
   function render(m) {
-    const list = $('messages');
+    const list = $('sim-messages');
     let el = state.rendered.get(m.id);
     const fresh = !el;
     if (fresh) {
@@ -129,7 +129,7 @@
       const holder = document.createElement('div');
       holder.className = 'card';
       const card = new AdaptiveCards.AdaptiveCard();
-      card.hostConfig = new AdaptiveCards.HostConfig({ fontFamily: 'system-ui, "Noto Sans CJK SC", sans-serif' });
+      card.hostConfig = new AdaptiveCards.HostConfig({ fontFamily: 'system-ui, "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "DubanCJK", sans-serif' });
       card.onExecuteAction = (action) => execute(messageId, action);
       try {
         card.parse(out.card);
@@ -172,30 +172,30 @@
 
   async function send(ev) {
     ev.preventDefault();
-    const text = $('text').value.trim();
+    const text = $('sim-text').value.trim();
     showError('');
     try {
       if (state.file) {
         const q = new URLSearchParams({ as: state.who, room: state.room.id, name: state.file.name, text });
         await api(`/api/console/upload?${q}`, { method: 'POST', headers: { 'content-type': state.file.type || 'application/octet-stream' }, body: state.file });
         state.file = null;
-        $('file').value = '';
-        $('pending-file').hidden = true;
+        $('sim-file').value = '';
+        $('sim-pending-file').hidden = true;
       } else if (text) {
         await api('/api/console/send', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ as: state.who, room: state.room.id, text }) });
       }
-      $('text').value = '';
+      $('sim-text').value = '';
       poll();
     } catch (e) {
       showError(e.message);
     }
   }
 
-  $('who').addEventListener('change', (e) => choosePerson(e.target.value).catch((err) => showError(err.message)));
-  $('composer').addEventListener('submit', send);
-  $('file').addEventListener('change', (e) => {
+  $('sim-who').addEventListener('change', (e) => choosePerson(e.target.value).catch((err) => showError(err.message)));
+  $('sim-composer').addEventListener('submit', send);
+  $('sim-file').addEventListener('change', (e) => {
     state.file = e.target.files[0] || null;
-    const p = $('pending-file');
+    const p = $('sim-pending-file');
     p.hidden = !state.file;
     p.textContent = state.file ? `待发送附件：${state.file.name}（点“发送”上传，可在输入框写说明，如“任务6 佐证”）` : '';
   });
