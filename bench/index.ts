@@ -2,9 +2,11 @@
 import { benchPlan } from './plan.ts';
 import { benchCallbacks } from './callbacks.ts';
 import { benchChart } from './chart.ts';
+import { benchDelivery } from './delivery.ts';
 
 const only = process.argv[2];
 console.log(`duban benchmarks — node ${process.version}, ${new Date().toISOString()}`);
 if (!only || only === 'plan') await benchPlan();
 if (!only || only === 'callbacks') await benchCallbacks();
+if (!only || only === 'delivery') await benchDelivery();
 if (!only || only === 'chart') await benchChart();
