@@ -31,6 +31,9 @@ import { DingtalkClient } from './dingtalk/client.ts';
 import { registerDingtalkRoutes } from './dingtalk/routes.ts';
 import { DingtalkStream } from './dingtalk/stream.ts';
 import { dingtalkSender } from './dingtalk/sender.ts';
+import { startScheduler, type SchedulerHandle } from '../scheduler/index.ts';
+import { buildDigest, digestKindOfCommand, onDemandPeriod, publishDigest } from '../scheduler/digests.ts';
+import { DEFAULT_REMINDER_POLICY } from '../domain/schedule/policy.ts';
 
 export interface App {
   koa: Koa;
@@ -47,6 +50,8 @@ export interface AppOptions {
   now?: () => Date;
   /** Extra channel senders (tests inject fakes; WeCom/DingTalk senders are added when configured). */
   senders?: ChannelSender[];
+  /** Start the scheduler's clock in `start()` (default true; tests drive jobs directly). */
+  scheduler?: boolean;
   /** Platform settings (WECOM_*, DINGTALK_*) from bot/config.ts `loadPlatformEnv`; none: console only. */
   platformEnv?: Record<string, string | undefined>;
 }
@@ -65,7 +70,23 @@ export function createApp(config: Config, db: Database, log: Logger, options: Ap
   const dingtalkClient = dingtalk ? DingtalkClient.fromConfig(dingtalk) : null;
   const exportDir = resolve(config.DUBAN_EVIDENCE_DIR, '..', 'exports');
 
+  const owner = `${hostname()}:${process.pid}`;
+  const schedulerDeps = {
+    db, now, log, notifyPlatforms, actionSecret, owner,
+    policy: DEFAULT_REMINDER_POLICY,
+    yellowWorkdays: config.DUBAN_YELLOW_WORKDAYS,
+  };
+  let scheduler: SchedulerHandle | null = null;
+
   const dispatch = createDispatcher({
+    digests: {
+      async publish(kind, at) {
+        return publishDigest(schedulerDeps, digestKindOfCommand(kind), onDemandPeriod(at), { now: at });
+      },
+      async build(kind, at) {
+        return (await buildDigest(schedulerDeps, digestKindOfCommand(kind), onDemandPeriod(at), at)).messages;
+      },
+    },
     db,
     log,
     now,
@@ -125,8 +146,10 @@ export function createApp(config: Config, db: Database, log: Logger, options: Ap
       await pipeline.recover((p) => (p.kind === 'attachment' ? null : ({ ...p, receivedAt: new Date(p.receivedAt) } as InboundMessage)));
       worker.start();
       if (stream) await stream.start();
+      if (options.scheduler !== false) scheduler = startScheduler(schedulerDeps);
     },
     async stop() {
+      await scheduler?.stop();
       if (stream) await stream.stop();
       await worker.stop();
       await pipeline.drain();

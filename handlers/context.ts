@@ -28,6 +28,13 @@ export interface HandlerDeps {
   /** Where a browser can fetch exports (console base URL); empty when unknown. */
   publicUrl: string;
   exportDir: string;
+  /** Digests on demand (/通报), provided by the scheduler. */
+  digests: {
+    /** Publishes to the leadership (or bureau) groups; once per period and group. */
+    publish(kind: '周报' | '月报' | '逾期', now: Date): Promise<{ published: number; already: number }>;
+    /** Builds the same digest without publishing it (a leader reading it in a chat). */
+    build(kind: '周报' | '月报' | '逾期', now: Date): Promise<import('../cards/types.ts').OutMessage[]>;
+  };
 }
 
 export interface HandlerArgs {

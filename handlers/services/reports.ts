@@ -1,7 +1,6 @@
 /** /排名 and /通报: the ranking and the digest, from SQL aggregation and the published score. */
 import { rankUnits, type RankedKind } from '../../domain/schedule/ranking.ts';
 import { unitStats } from './ranking-stats.ts';
-import { statusSummary } from './status.ts';
 import * as V from '../views.ts';
 import type { HandlerArgs } from '../context.ts';
 import type { OutMessage } from '../../cards/types.ts';
@@ -30,25 +29,18 @@ export async function rankingReply(args: HandlerArgs, scope: '全部' | '省直'
   return V.markdown(`督办排名（${scope}）`, await rankingMarkdown(args, scope));
 }
 
-/** Posts a digest now: bureau staff to the leadership groups (and a confirmation here); a leader gets it here. */
+/** /通报: bureau staff publish the digest to the leadership groups; a leader gets it in the chat. */
 export async function digestNow(args: HandlerArgs, kind: '周报' | '月报' | '逾期', post: boolean): Promise<void> {
-  const s = await statusSummary(args, null);
-  const lines: string[] = [];
-  if (typeof s === 'string') lines.push(s);
-  else {
-    lines.push(`截至 ${args.today}：督办单 ${s.total} 件，办结率 ${s.completion}%，逾期 ${s.overdue} 件。`);
-    lines.push(s.counts.map((c) => `${c.label} ${c.count}`).join('｜'));
-    if (s.overdueList.length) {
-      lines.push('', '**逾期事项（前 5 件）**');
-      for (const t of s.overdueList) lines.push(`- #${t.id} ${t.unitName}：任务${t.taskSeq ?? '-'}，时限 ${t.due}，已逾期 ${-t.workdaysLeft} 个工作日`);
-    }
-  }
-  if (kind !== '逾期') lines.push('', await rankingMarkdown(args, '全部', 5));
-  const message = V.markdown(`“湘易办”提升工作${kind === '逾期' ? '逾期清单' : kind}（${args.today}）`, lines.join('\n'));
+  const now = args.deps.now();
   if (post) {
-    await args.deps.notifier.notify({ group: 'LEADERSHIP' }, message, `digest-now:${kind}:${args.key('')}`);
-    await args.conv.reply(V.text(`已向领导群发送${kind}。`), args.key('digest-ack'));
-  } else {
-    await args.conv.reply(message, args.key('digest'));
+    const r = await args.deps.digests.publish(kind, now);
+    const where = kind === '逾期' ? '统筹调度群' : '领导群';
+    await args.conv.reply(
+      V.text(r.published ? `已向 ${r.published} 个${where}发送${kind}。` : r.already ? `本时段的${kind}已发送过，未重复发送。` : `没有登记${where}，${kind}未发送（duban group-add 登记）。`),
+      args.key('digest-ack'),
+    );
+    return;
   }
+  const messages = await args.deps.digests.build(kind, now);
+  for (const [i, m] of messages.entries()) await args.conv.reply(m, args.key(`digest-${i}`));
 }

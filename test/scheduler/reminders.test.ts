@@ -161,6 +161,28 @@ describe.each(dbKinds)('reminder sweep on %s', (kind) => {
     expect(later.map((x) => [x.target, x.ticketIds])).toEqual([[`person:${PEOPLE.gonganOfficer}`, [f]]]);
   });
 
+  it('rebuilds a card when another replica logged one of its reminders in the meantime', async () => {
+    const a = await addTicket(t.db, { due: '2026-06-22' });
+    const b = await addTicket(t.db, { due: '2026-06-22' });
+    const c = await addTicket(t.db, { due: '2026-06-23' });
+    // the other replica commits b's reminder after this sweep read the log and before it writes
+    const sql = t.db.sql;
+    const racing: Database = {
+      ...t.db,
+      sql: {
+        ...sql,
+        async transaction(fn) {
+          await sql.execute(`INSERT INTO reminder_log (key, ticket_id, kind, day, recipient, created_at) VALUES (?, ?, 'DUE', '2026-06-22', 'elsewhere', ?)`, [`reminder:${b}:DUE:2026-06-22`, b, new Date()]);
+          return sql.transaction(fn);
+        },
+      },
+    };
+    const r = await runReminderSweep(schedulerDeps(racing), at('2026-06-22', '10:00'));
+    expect(r).toMatchObject({ reminders: 2, cards: 1, messages: 1 });
+    expect((await outbox(t.db)).map((m) => m.ticketIds)).toEqual([[a, c]]);
+    expect((await reminderLog(t.db)).map((l) => l.ticket_id).sort()).toEqual([a, b, c].sort());
+  });
+
   it('after downtime sends each ticket only its latest reminder, marked as a catch-up', async () => {
     const id = await addTicket(t.db, { due: '2026-10-12' });
     await runReminderSweep(schedulerDeps(t.db), at('2026-09-28'));

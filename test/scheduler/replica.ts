@@ -15,6 +15,7 @@ import { openDatabase } from '../../prisma/client.ts';
 import { runReminderSweep } from '../../scheduler/reminders.ts';
 import { publishDigest, type DigestKind } from '../../scheduler/digests.ts';
 import { runJob, schedulerJobs } from '../../scheduler/index.ts';
+import { loadCalendar } from '../../handlers/services/calendar.ts';
 import { schedulerDeps } from './support.ts';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -73,6 +74,8 @@ async function main(argv: string[]): Promise<void> {
   const db = await openDatabase(url!);
   try {
     const deps = schedulerDeps(db, { owner: owner!, now: () => now });
+    // Warm up (Prisma connects lazily) so that every replica starts its run on an equal footing.
+    await loadCalendar(db);
     await db.sql.query('SELECT 1');
     process.stdout.write('ready\n');
     await waitForGo();
