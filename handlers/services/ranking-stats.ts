@@ -18,7 +18,7 @@ const num = (v: unknown) => Number(v ?? 0);
 
 export async function unitStats(db: Database, cal: WorkCalendar, today: string): Promise<UnitStats[]> {
   const p = db.provider;
-  const [units, counts, overdue, accepted, returns, disclaims] = await Promise.all([
+  const [units, counts, overdue, lateDone, accepted, returns, disclaims] = await Promise.all([
     db.sql.query<{ code: string; name: string; kind: string; sort_order: number }>(
       `SELECT code, name, kind, sort_order FROM unit WHERE kind IN ('PROVINCIAL', 'CITY') ORDER BY sort_order`,
     ),
@@ -33,6 +33,11 @@ export async function unitStats(db: Database, cal: WorkCalendar, today: string):
       `SELECT unit_code, due, COUNT(*) AS n FROM ticket
         WHERE kind = 'PLAN' AND status <> 'DONE' AND due < ? GROUP BY unit_code, due`,
       [today],
+    ),
+    // Done late: overdue working days count up to the day it was done (the published rule).
+    db.sql.query<{ unit_code: string; due: string; d: string; n: unknown }>(
+      `SELECT unit_code, due, ${shanghaiDateSql(p, 'done_at')} AS d, COUNT(*) AS n FROM ticket
+        WHERE kind = 'PLAN' AND status = 'DONE' AND ${shanghaiDateSql(p, 'done_at')} > due GROUP BY unit_code, due, d`,
     ),
     db.sql.query<{ unit_code: string; c: string; a: string; n: unknown }>(
       `SELECT unit_code, ${shanghaiDateSql(p, 'created_at')} AS c, ${shanghaiDateSql(p, 'accepted_at')} AS a, COUNT(*) AS n
@@ -71,6 +76,10 @@ export async function unitStats(db: Database, cal: WorkCalendar, today: string):
     if (!s) continue;
     s.overdueOpen += num(r.n);
     s.overdueWorkdaysSum += num(r.n) * overdueWorkdays(r.due, today, cal);
+  }
+  for (const r of lateDone) {
+    const s = stats.get(r.unit_code);
+    if (s) s.overdueWorkdaysSum += num(r.n) * overdueWorkdays(r.due, r.d, cal);
   }
   for (const r of accepted) {
     const s = stats.get(r.unit_code);

@@ -36,10 +36,13 @@ import { raceReplicas } from './replica.ts';
  * red 3 (M2, F2, G3), yellow 2 (G4, C1); done 06-15..06-21: G2, M1, F1 = 3.
  * Scores (ranking rules, tenths rounded half up):
  * Only tickets already due or done count (G4, C1 and C3 are not due yet on 06-22):
- *  省公安厅 total 3: on time 40·1/3 = 13.3, completion 25·2/3 = 16.7, overdue 15·(1 − 1/3/10) = 14.5,
- *           response (avg 签收 4/3 wd) 10·(5 − 4/3)/4 = 9.2, returns 10.0 → 63.7
+ * Overdue working days: open tickets up to the statistics day, done ones up to the day they were done.
+ *  省公安厅 total 3: on time 40·1/3 = 13.3, completion 25·2/3 = 16.7,
+ *           overdue G3 1 wd + G2 done 4 wd late (06-11, 06-12, 06-15, 06-16) → 15·(1 − 5/3/10) = 12.5,
+ *           response (avg 签收 4/3 wd) 10·(5 − 4/3)/4 = 9.2, returns 10.0 → 61.7
  *  省民政厅 total 2: 20.0 + 12.5 + 15·(1 − 5/2/10) = 11.3 + 10.0 (avg 1 wd) + 10.0 → 63.8; 省财政厅 the same
- *  长沙市   total 1 (C2): 0.0 + 25.0 + 15.0 + 10.0 (1 wd) + 10.0 (C1's return is on a ticket not yet due) → 60.0
+ *  长沙市   total 1 (C2, done 06-22, 10 wd after its due 06-05; 06-19 is 端午): 0.0 + 25.0 + 15·(1 − 10/10) = 0.0
+ *           + 10.0 (1 wd) + 10.0 (C1's return is on a ticket not yet due) → 45.0
  */
 async function seedFixture(db: Database): Promise<Record<string, number>> {
   await db.prisma.unit.createMany({
@@ -138,9 +141,9 @@ describe.each(dbKinds)('digests on %s', (kind) => {
     expect(rows('PROVINCIAL')).toEqual([
       ['省民政厅', 1, 63.8, '↑', 1],
       ['省财政厅', 1, 63.8, '↑', 2],
-      ['省公安厅', 3, 63.7, '↓', -2],
+      ['省公安厅', 3, 61.7, '↓', -2],
     ]);
-    expect(rows('CITY')).toEqual([['长沙市', 1, 60, '—', 0]]);
+    expect(rows('CITY')).toEqual([['长沙市', 1, 45, '—', 0]]);
     expect(d.ranking!.find((s) => s.kind === 'CITY')!.unranked.map((u) => u.unitName)).toEqual(['株洲市']);
 
     const [summary, ranking, image] = d.messages;
@@ -156,8 +159,8 @@ describe.each(dbKinds)('digests on %s', (kind) => {
     expect(md).toContain(`1. 🔴 #${ids.M2} 省民政厅｜M2 督办事项｜时限 2026-06-12｜已逾期 5 个工作日｜待审核`);
     expect(md).toContain(`5. 🟡 #${ids.C1} 长沙市｜C1 督办事项｜时限 2026-06-25｜剩余 3 个工作日｜已退回`);
     const rmd = ranking!.type === 'markdown' ? ranking!.markdown : '';
-    expect(rmd).toContain('1. 省民政厅 63.8 分（并列） ↑1\n1. 省财政厅 63.8 分（并列） ↑2\n3. 省公安厅 63.7 分 ↓2');
-    expect(rmd).toContain('1. 长沙市 60.0 分 —');
+    expect(rmd).toContain('1. 省民政厅 63.8 分（并列） ↑1\n1. 省财政厅 63.8 分（并列） ↑2\n3. 省公安厅 61.7 分 ↓2');
+    expect(rmd).toContain('1. 长沙市 45.0 分 —');
     expect(rmd).toContain('未参与排名（无纳入考核的督办单）：株洲市');
     expect(image).toMatchObject({ type: 'image', pngBase64: Buffer.from(png).toString('base64') });
     expect(chartInput!.units.map((u) => [u.unitName, u.total, u.done, u.doneOnTime])).toEqual([
