@@ -8,12 +8,12 @@
  * Contract for `onMessage`: persist the message (InboundEvent keyed by `eventKey`, which also drops
  * redeliveries) and queue the work, then resolve quickly. If it rejects, the route answers 500.
  */
-import type { IncomingMessage } from 'node:http';
 import type Router from '@koa/router';
 import type { Logger } from '../logger.ts';
 import type { DingtalkConfig } from './config.ts';
 import { decodeCallback, type DingtalkInboundMessage, type FileSource } from './decode.ts';
 import { verifyCallbackSignature } from './sign.ts';
+import { readRawBody } from '../core/raw-body.ts';
 
 export const DINGTALK_CALLBACK_PATH = '/dingtalk/callback';
 /** Robot messages are a few KB (text ≤ ~20 KB); anything much larger is not DingTalk. */
@@ -84,36 +84,4 @@ function refuse(ctx: Ctx, log: Logger, status: number, reason: string, detail: s
   log.warn({ reason, status, ip: ctx.ip }, `DingTalk callback rejected: ${detail}`);
   ctx.status = status;
   ctx.body = '';
-}
-
-/** Reads the body up to `cap` bytes; past it, stops reading (the connection is closed after the answer). */
-function readRawBody(req: IncomingMessage, cap: number): Promise<Buffer | 'too-large'> {
-  const declared = Number(req.headers['content-length']);
-  if (declared > cap) return Promise.resolve('too-large');
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    const done = () => {
-      req.off('data', onData).off('end', onEnd).off('error', onError);
-    };
-    const onData = (chunk: Buffer) => {
-      total += chunk.length;
-      if (total > cap) {
-        done();
-        req.pause();
-        resolve('too-large');
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      done();
-      resolve(Buffer.concat(chunks));
-    };
-    const onError = (e: Error) => {
-      done();
-      reject(e);
-    };
-    req.on('data', onData).on('end', onEnd).on('error', onError);
-  });
 }

@@ -9,13 +9,13 @@
  * WeCom re-sends. Do the heavy work after it resolved. If it rejects, the route answers 500 so that
  * WeCom delivers again: nothing is lost when the database hiccups.
  */
-import type { IncomingMessage } from 'node:http';
 import type Router from '@koa/router';
 import type { Logger } from '../logger.ts';
 import type { WecomConfig } from './config.ts';
 import type { MediaSource, WecomInboundMessage } from './decode.ts';
 import { openCallback, verifyUrl, type CallbackQuery, type Rejection } from './receiver.ts';
 import { MAX_CALLBACK_BYTES } from './xml.ts';
+import { readRawBody } from '../core/raw-body.ts';
 
 export const WECOM_CALLBACK_PATH = '/wecom/callback';
 /** Log a warning when the persist step eats into WeCom's 5-second budget. */
@@ -85,36 +85,4 @@ function refuse(ctx: { status: number; body: unknown; ip: string }, log: Logger,
   log.warn({ reason: rejection.reason, status: rejection.status, ip: ctx.ip }, `WeCom callback rejected: ${rejection.log}`);
   ctx.status = rejection.status;
   ctx.body = '';
-}
-
-/** Reads the body up to `cap` bytes; past it, stops reading (the connection is closed after the answer). */
-function readRawBody(req: IncomingMessage, cap: number): Promise<Buffer | 'too-large'> {
-  const declared = Number(req.headers['content-length']);
-  if (declared > cap) return Promise.resolve('too-large');
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    const done = () => {
-      req.off('data', onData).off('end', onEnd).off('error', onError);
-    };
-    const onData = (chunk: Buffer) => {
-      total += chunk.length;
-      if (total > cap) {
-        done();
-        req.pause();
-        resolve('too-large');
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      done();
-      resolve(Buffer.concat(chunks));
-    };
-    const onError = (e: Error) => {
-      done();
-      reject(e);
-    };
-    req.on('data', onData).on('end', onEnd).on('error', onError);
-  });
 }
