@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { InboundAttachment, InboundMessage } from '../../handlers/bot.ts';
 import { DomainError } from '../../domain/errors.ts';
+import { mimeOf } from '../core/mime.ts';
 
 /** Turns a downloadCode into bytes (DingtalkClient.downloadFile fits). */
 export interface FileSource {
@@ -249,23 +250,3 @@ function safeStem(msgId: string): string {
   return msgId.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 40) || 'msg';
 }
 
-const MIME_BY_EXT: Record<string, string> = {
-  pdf: 'application/pdf',
-  doc: 'application/msword',
-  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  xls: 'application/vnd.ms-excel',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  ppt: 'application/vnd.ms-powerpoint',
-  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  png: 'image/png',
-  txt: 'text/plain',
-  zip: 'application/zip',
-  ofd: 'application/ofd',
-};
-
-function mimeOf(name: string): string {
-  const ext = /\.([A-Za-z0-9]{1,5})$/.exec(name)?.[1]?.toLowerCase();
-  return (ext && MIME_BY_EXT[ext]) || 'application/octet-stream';
-}

@@ -8,6 +8,7 @@
 import type { InboundAttachment, InboundMessage } from '../../handlers/bot.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { child, children, leaf, leaves, type XmlNode } from './xml.ts';
+import { mimeOf } from '../core/mime.ts';
 
 /** Downloads a media_id (WecomClient.downloadMedia fits). */
 export interface MediaSource {
@@ -131,23 +132,3 @@ async function fetchMedia(media: MediaSource | undefined, mediaId: string, maxBy
   return (await media.downloadMedia(mediaId, maxBytes)).bytes;
 }
 
-const MIME_BY_EXT: Record<string, string> = {
-  pdf: 'application/pdf',
-  doc: 'application/msword',
-  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  xls: 'application/vnd.ms-excel',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  ppt: 'application/vnd.ms-powerpoint',
-  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  png: 'image/png',
-  txt: 'text/plain',
-  zip: 'application/zip',
-  ofd: 'application/ofd',
-};
-
-function mimeOf(name: string): string {
-  const ext = /\.([A-Za-z0-9]{1,5})$/.exec(name)?.[1]?.toLowerCase();
-  return (ext && MIME_BY_EXT[ext]) || 'application/octet-stream';
-}
