@@ -8,6 +8,7 @@ import { DingtalkApiError } from './api-error.ts';
 import { signWebhookUrl } from './sign.ts';
 import type { DingtalkConfig } from './config.ts';
 import type { FileSource } from './decode.ts';
+import { readCapped } from '../core/read-capped.ts';
 
 export interface DingtalkClientOptions {
   clientId: string;
@@ -210,7 +211,7 @@ export class DingtalkClient implements FileSource {
       throw DingtalkApiError.fromHttp('downloadUrl', file.status, undefined);
     }
     const mime = (file.headers.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim();
-    return { bytes: await readCapped(file, maxBytes), mime };
+    return { bytes: await readCappedBody(file, maxBytes), mime };
   }
 
   /** A v1.0 call with the token; on HTTP 401 drops that token, refreshes once and retries once. */
@@ -264,27 +265,8 @@ async function readJson(api: string, res: Response): Promise<Json | undefined> {
   }
 }
 
-async function readCapped(res: Response, maxBytes: number): Promise<Uint8Array> {
-  const tooLarge = (n: number) => DingtalkApiError.refused('downloadUrl', 'FILE_TOO_LARGE', `file larger than ${maxBytes} bytes (${n}+)`);
-  const declared = Number(res.headers.get('content-length') ?? NaN);
-  if (declared > maxBytes) {
-    await res.body?.cancel();
-    throw tooLarge(declared);
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = res.body!.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(total);
-    }
-    chunks.push(value);
-  }
-  return new Uint8Array(Buffer.concat(chunks));
+function readCappedBody(res: Response, maxBytes: number): Promise<Uint8Array> {
+  return readCapped(res, maxBytes, (n) => DingtalkApiError.refused('downloadUrl', 'FILE_TOO_LARGE', `file larger than ${maxBytes} bytes (${n}+)`));
 }
 
 function stringify(param: MsgParam): string {

@@ -9,6 +9,7 @@ import { TOKEN_CODES, WecomApiError } from './api-error.ts';
 import { APP_TEXT_MAX_BYTES, truncateUtf8, WEBHOOK_MARKDOWN_MAX_BYTES, WEBHOOK_TEXT_MAX_BYTES } from './text.ts';
 import type { WecomConfig } from './config.ts';
 import type { MediaSource } from './decode.ts';
+import { readCapped } from '../core/read-capped.ts';
 
 export interface WecomClientOptions {
   corpId: string;
@@ -172,7 +173,7 @@ export class WecomClient implements MediaSource {
         check('media/get', await readJson('media/get', res));
         throw WecomApiError.transport('media/get', 'protocol', 'media/get answered JSON without an error');
       }
-      const bytes = await readCapped(res, maxBytes);
+      const bytes = await readCappedBody(res, maxBytes);
       const filename = filenameOf(res.headers.get('content-disposition'));
       return filename ? { bytes, mime, filename } : { bytes, mime };
     });
@@ -233,28 +234,9 @@ function check(api: string, body: Json): Json {
   return body;
 }
 
-async function readCapped(res: Response, maxBytes: number): Promise<Uint8Array> {
-  const tooLarge = (n: number) =>
-    new DomainError('WECOM_MEDIA_TOO_LARGE', '附件过大，无法接收。', `media larger than ${maxBytes} bytes (${n}+)`, { maxBytes });
-  const declared = Number(res.headers.get('content-length') ?? NaN);
-  if (declared > maxBytes) {
-    await res.body?.cancel();
-    throw tooLarge(declared);
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = res.body!.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(total);
-    }
-    chunks.push(value);
-  }
-  return new Uint8Array(Buffer.concat(chunks));
+function readCappedBody(res: Response, maxBytes: number): Promise<Uint8Array> {
+  return readCapped(res, maxBytes, (n) =>
+    new DomainError('WECOM_MEDIA_TOO_LARGE', '附件过大，无法接收。', `media larger than ${maxBytes} bytes (${n}+)`, { maxBytes }));
 }
 
 /** Content-Disposition: attachment; filename="…" (raw UTF-8 arrives as latin1 in fetch headers) or filename*=UTF-8''… */
