@@ -107,7 +107,7 @@ export function createApp(config: Config, db: Database, log: Logger, options: Ap
   const linkUrl = config.DUBAN_PUBLIC_URL ? `${config.DUBAN_PUBLIC_URL.replace(/\/$/, '')}/overview` : undefined;
   if (wecom && wecomClient) senders.push(wecomSender({ db, client: wecomClient, agentId: String(wecom.agentId), materialize: (row) => materialize(row.payload), log, ...(linkUrl ? { linkUrl } : {}) }));
   if (dingtalk && dingtalkClient) senders.push(dingtalkSender({ db, client: dingtalkClient, robotCode: dingtalk.robotCode, materialize: (row) => materialize(row.payload), log }));
-  const worker = new DeliveryWorker({ db, senders, clock: { now }, log, workerId: `${hostname()}:${process.pid}`, pollMs: 500 });
+  const worker = new DeliveryWorker({ db, senders, clock: { now }, log, workerId: owner, pollMs: 500 });
 
   const koa = createServer({ db, log, config, now });
   const router = new Router();

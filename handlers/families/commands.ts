@@ -11,6 +11,7 @@ import { tokensFor } from './card-actions.ts';
 import { ticketInfos, OPEN_STATUSES, type TicketInfo } from '../services/ticket-views.ts';
 import { exportTickets } from '../services/export.ts';
 import { statusSummary } from '../services/status.ts';
+import { findUnit } from '../services/units.ts';
 import { rankingReply, digestNow } from '../services/reports.ts';
 import * as V from '../views.ts';
 import type { HandlerArgs } from '../context.ts';
@@ -41,18 +42,12 @@ async function ticketsOf(args: HandlerArgs, target: Target | null, onlyOpen: boo
   if (target?.kind === 'ticket') where.id = target.id;
   if (target?.kind === 'task') where.milestone = { task: { seq: target.seq } };
   if (target?.kind === 'unit') {
-    const unit = await findUnit(args, target.text);
+    const unit = await findUnit(args.deps.db, target.text);
     if (!unit) return `未找到单位「${target.text}」，请使用单位全称或常用简称，例如“省公安厅”“长沙市”。`;
     if (where.unitCode && where.unitCode !== unit.code) return `您只能查看本单位的督办单。`;
     where.unitCode = unit.code;
   }
   return ticketInfos(args.deps.db, where, args.today, args.cal, args.deps.yellowWorkdays, 200);
-}
-
-async function findUnit(args: HandlerArgs, text: string) {
-  const units = await args.deps.db.prisma.unit.findMany({ select: { code: true, name: true, aliases: true } });
-  const t = text.trim();
-  return units.find((u) => u.name === t || (JSON.parse(u.aliases) as string[]).includes(t)) ?? units.find((u) => u.name.includes(t) && t.length >= 2) ?? null;
 }
 
 async function run(args: HandlerArgs, c: ParsedCommand): Promise<void> {

@@ -20,9 +20,3 @@ export async function findPerson(db: Database, platform: PlatformName, userId: s
 export function actorOf(p: KnownPerson): Actor {
   return { personId: p.id, name: p.name, role: p.role, unitCode: p.unitCode };
 }
-
-/** Unit names for messages ("省公安厅" rather than "p-gongan"). Cached per process: units rarely change. */
-export async function unitNames(db: Database): Promise<Map<string, string>> {
-  const rows = await db.prisma.unit.findMany({ select: { code: true, name: true } });
-  return new Map(rows.map((r) => [r.code, r.name]));
-}

@@ -3,6 +3,7 @@ import type { Target } from '../../domain/commands/types.ts';
 import { isBureauRole } from '../../domain/access.ts';
 import { TICKET_STATUS_LABELS, type TicketStatus } from '../../domain/ticket/types.ts';
 import { ticketInfos, type TicketInfo } from './ticket-views.ts';
+import { findUnit } from './units.ts';
 import type { HandlerArgs } from '../context.ts';
 
 export interface StatusView {
@@ -29,8 +30,7 @@ export async function statusSummary(args: HandlerArgs, target: Target | null): P
     where.milestone = { task: { seq: target.seq } };
     title = `任务${task.seq}（${task.category}）`;
   } else if (target?.kind === 'unit') {
-    const units = await db.prisma.unit.findMany({ select: { code: true, name: true, aliases: true } });
-    const u = units.find((x) => x.name === target.text || (JSON.parse(x.aliases) as string[]).includes(target.text)) ?? units.find((x) => target.text.length >= 2 && x.name.includes(target.text));
+    const u = await findUnit(db, target.text);
     if (!u) return `未找到单位「${target.text}」。`;
     if (!seesAll && u.code !== args.actor.unitCode) return '您只能查看本单位的督办单。';
     where.unitCode = u.code;
