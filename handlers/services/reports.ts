@@ -8,7 +8,7 @@ import type { OutMessage } from '../../cards/types.ts';
 const SCOPES: Record<'全部' | '省直' | '市州', RankedKind[]> = { 全部: ['PROVINCIAL', 'CITY'], 省直: ['PROVINCIAL'], 市州: ['CITY'] };
 const KIND_LABEL: Record<RankedKind, string> = { PROVINCIAL: '省直单位', CITY: '市州' };
 
-export async function rankingMarkdown(args: HandlerArgs, scope: '全部' | '省直' | '市州', limit = 10): Promise<string> {
+export async function rankingMarkdown(args: HandlerArgs, scope: '全部' | '省直' | '市州', limit = scope === '全部' ? 10 : Infinity): Promise<string> {
   const ranked = rankUnits(await unitStats(args.deps.db, args.cal, args.today));
   const parts: string[] = [];
   for (const kind of SCOPES[scope]) {
@@ -17,8 +17,8 @@ export async function rankingMarkdown(args: HandlerArgs, scope: '全部' | '省�
     for (const r of g.rows.slice(0, limit)) {
       parts.push(`${r.rank}. ${r.unitName} ${r.score.toFixed(1)} 分（按时 ${r.parts.onTime}｜完成 ${r.parts.completion}｜逾期 ${r.parts.overdue}｜响应 ${r.parts.response}｜退回 ${r.parts.returns}）`);
     }
-    if (g.rows.length > limit) parts.push(`……其余 ${g.rows.length - limit} 个单位见控制台排名页`);
-    if (g.unranked.length) parts.push(`未纳入排名（无督办单）：${g.unranked.map((u) => u.unitName).join('、')}`);
+    if (g.rows.length > limit) parts.push(`……其余 ${g.rows.length - limit} 个单位：发送 /排名 ${kind === 'CITY' ? '市州' : '省直'} 查看全部`);
+    if (g.unranked.length) parts.push(`未参与排名（无纳入考核的督办单）：${g.unranked.map((u) => u.unitName).join('、')}`);
     parts.push('');
   }
   parts.push('评分：按时完成 40、完成率 25、逾期 15、响应 10、审核退回 10，满分 100。');
