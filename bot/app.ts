@@ -20,6 +20,9 @@ import { DeliveryWorker } from './outbox/worker.ts';
 import type { ChannelSender } from './outbox/types.ts';
 import { resolveActionSecret } from './secrets.ts';
 import { createDispatcher } from '../handlers/index.ts';
+import type { HandlerDeps } from '../handlers/context.ts';
+import { registerWeb, type WebDeps } from '../web/server/index.ts';
+import { requireRoles, securityHeaders } from '../web/server/auth.ts';
 import type { InboundMessage, PlatformName } from '../handlers/bot.ts';
 import { materializer } from '../handlers/services/materialize.ts';
 import { parseWecomConfig } from './wecom/config.ts';
@@ -78,7 +81,7 @@ export function createApp(config: Config, db: Database, log: Logger, options: Ap
   };
   let scheduler: SchedulerHandle | null = null;
 
-  const dispatch = createDispatcher({
+  const handlerDeps: HandlerDeps = {
     digests: {
       async publish(kind, at) {
         return publishDigest(schedulerDeps, digestKindOfCommand(kind), onDemandPeriod(at), { now: at });
@@ -98,24 +101,37 @@ export function createApp(config: Config, db: Database, log: Logger, options: Ap
     conversationFor: (m) => conversationFor(db, m, now),
     publicUrl: config.DUBAN_PUBLIC_URL ?? '',
     exportDir,
-  });
+  };
+  const dispatch = createDispatcher(handlerDeps);
   const pipeline = createPipeline(db, dispatch, log, now);
   const materialize = materializer({ db, now, actionSecret, yellowWorkdays: config.DUBAN_YELLOW_WORKDAYS });
 
   const senders: ChannelSender[] = [...(options.senders ?? [])];
   if (config.DUBAN_CONSOLE) senders.push(consoleSender(db, (row) => materialize(row.payload), now));
-  const linkUrl = config.DUBAN_PUBLIC_URL ? `${config.DUBAN_PUBLIC_URL.replace(/\/$/, '')}/overview` : undefined;
+  const linkUrl = config.DUBAN_PUBLIC_URL ? `${config.DUBAN_PUBLIC_URL.replace(/\/$/, '')}/` : undefined;
   if (wecom && wecomClient) senders.push(wecomSender({ db, client: wecomClient, agentId: String(wecom.agentId), materialize: (row) => materialize(row.payload), log, ...(linkUrl ? { linkUrl } : {}) }));
   if (dingtalk && dingtalkClient) senders.push(dingtalkSender({ db, client: dingtalkClient, robotCode: dingtalk.robotCode, materialize: (row) => materialize(row.payload), log }));
   const worker = new DeliveryWorker({ db, senders, clock: { now }, log, workerId: owner, pollMs: 500 });
 
   const koa = createServer({ db, log, config, now });
   const router = new Router();
+  const webDeps: WebDeps = {
+    db, log, now,
+    handlers: handlerDeps,
+    yellowWorkdays: config.DUBAN_YELLOW_WORKDAYS,
+    evidenceDir: resolve(config.DUBAN_EVIDENCE_DIR),
+    exportDir,
+    maxUploadBytes: config.DUBAN_UPLOAD_MAX_MB * 1024 * 1024,
+  };
+  koa.use(securityHeaders);
+  registerWeb(router, webDeps);
   if (config.DUBAN_CONSOLE) {
+    // The simulator speaks as anyone, so only a bureau administrator may open it.
+    router.use(['/simulator', '/api/console'], requireRoles(webDeps, ['BUREAU_ADMIN'], { page: true }));
     consoleStaticRoutes(router);
     consoleAdapterRoutes(router, { db, log, pipeline, now, maxUploadBytes: config.DUBAN_EVIDENCE_MAX_MB * 1024 * 1024, uploads: new Map() });
     // Exports are served to the console; with real platforms a signed-in web console serves them.
-    router.get('/exports/:name', (ctx) => {
+    router.get('/exports/:name', requireRoles(webDeps, ['BUREAU_ADMIN', 'BUREAU_STAFF', 'LEADER']), (ctx) => {
       const name = String(ctx.params.name);
       if (!/^[\p{L}\p{N}._-]+\.xlsx$/u.test(name)) return;
       const file = join(exportDir, name);

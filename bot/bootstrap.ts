@@ -4,6 +4,7 @@
  * load the seed plan, assign its tickets and seed the demo directory.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { openDatabase, parseDatabaseUrl, type Database } from '../prisma/client.ts';
@@ -12,6 +13,7 @@ import { DomainError } from '../domain/errors.ts';
 import { parsePlan } from '../domain/plan/parse.ts';
 import { assignPlan, loadPlan } from '../handlers/services/plan-store.ts';
 import { seedDemoDirectory } from '../handlers/services/directory.ts';
+import { ensureFirstAdmin } from '../web/server/accounts.ts';
 
 export async function prepareDatabase(config: Config, log: Logger): Promise<Database> {
   const target = parseDatabaseUrl(config.DATABASE_URL);
@@ -43,5 +45,20 @@ export async function seedIfEmpty(db: Database, config: Config, log: Logger, now
   if (config.DUBAN_SEED_DEMO) {
     const seeded = await seedDemoDirectory(db);
     log.info(seeded, 'demo directory seeded');
+  }
+}
+
+/**
+ * The web console needs an account to sign in. With the console adapter on (the demo start), the
+ * first start creates `admin` with a random password written to data/initial-admin-password.txt;
+ * otherwise the operator creates one with `duban user add`.
+ */
+export async function firstAdmin(db: Database, config: Config, log: Logger): Promise<void> {
+  if (config.DUBAN_CONSOLE) {
+    const file = resolve(config.DUBAN_EVIDENCE_DIR, '..', 'initial-admin-password.txt');
+    const password = await ensureFirstAdmin(db, file);
+    if (password) log.info({ username: 'admin', file }, `first web console account created: sign in as admin with the password in ${file}`);
+  } else if ((await db.prisma.userAccount.count()) === 0) {
+    log.warn('no web console account yet: create one with `duban user add NAME --role BUREAU_ADMIN`');
   }
 }

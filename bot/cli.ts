@@ -16,6 +16,7 @@ import { seedDemoDirectory } from '../handlers/services/directory.ts';
 import { loadCalendar, removeCalendarOverride, setCalendarOverride } from '../handlers/services/calendar.ts';
 import { isISODate, shanghaiDate } from '../domain/calendar.ts';
 import { runServer } from './main.ts';
+import { registerUserCommands } from './cli-users.ts';
 import { outboxSummary, retry as retryOutbox } from './outbox/status.ts';
 import { consoleWatchIo, formatSummary, watchOutbox } from './outbox/report.ts';
 
@@ -24,6 +25,8 @@ interface Io {
   err: (s: string) => void;
   env: NodeJS.ProcessEnv;
   now: () => Date;
+  /** Standard input as text (tests pass their own). */
+  readStdin?: () => Promise<string>;
 }
 
 const defaultIo: Io = {
@@ -311,7 +314,15 @@ export function buildProgram(io: Io): Command {
       }
     });
 
+  registerUserCommands(program, { out: io.out, databaseUrl: () => config().DATABASE_URL, readStdin: io.readStdin ?? readStdin });
+
   return program;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Runs the CLI; returns the exit code. */

@@ -23,10 +23,18 @@ const schema = z.object({
   DUBAN_EVIDENCE_MAX_MB: z.coerce.number().min(1).max(200).default(20),
   /** The browser chat simulator (console adapter). Switch off where real platforms are connected. */
   DUBAN_CONSOLE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Largest Excel/CSV upload accepted by the web console (imports, returns). */
+  DUBAN_UPLOAD_MAX_MB: z.coerce.number().min(1).max(100).default(10),
+  /** Behind a TLS-terminating proxy: trust X-Forwarded-Proto/For (secure cookies, client IPs). */
+  DUBAN_TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** Public base URL of this server (links in cards and digests). */
   DUBAN_PUBLIC_URL: z.string().url().optional(),
   /** Traffic light: yellow when due within this many working days. */
   DUBAN_YELLOW_WORKDAYS: z.coerce.number().int().min(0).max(30).default(3),
+  /** Bearer token for /metrics; without it /metrics is open (keep it off the public network). */
+  DUBAN_METRICS_TOKEN: z.string().min(16).optional(),
+  /** Longest graceful shutdown (SIGTERM/SIGINT) before the process exits with code 1. */
+  DUBAN_SHUTDOWN_TIMEOUT_S: z.coerce.number().positive().max(600).default(25),
 });
 
 export type Config = z.infer<typeof schema>;

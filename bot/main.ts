@@ -2,13 +2,14 @@
 import type { Server } from 'node:http';
 import type { Config, PlatformEnv } from './config.ts';
 import { createLogger } from './logger.ts';
-import { prepareDatabase, seedIfEmpty } from './bootstrap.ts';
+import { firstAdmin, prepareDatabase, seedIfEmpty } from './bootstrap.ts';
 import { createApp } from './app.ts';
 
 export async function runServer(config: Config, platformEnv: PlatformEnv = {}): Promise<Server> {
   const log = createLogger(config.LOG_LEVEL);
   const db = await prepareDatabase(config, log);
   await seedIfEmpty(db, config, log, new Date());
+  await firstAdmin(db, config, log);
   const app = createApp(config, db, log, { platformEnv });
   await app.start();
   const server = app.koa.listen(config.PORT, config.HOST);
@@ -18,7 +19,7 @@ export async function runServer(config: Config, platformEnv: PlatformEnv = {}): 
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
-  log.info({ port, database: db.safeUrl }, `duban is running: open http://localhost:${port}/ for the chat simulator, /overview for the overview, /healthz for health`);
+  log.info({ port, database: db.safeUrl }, `duban is running: open http://localhost:${port}/ for the web console (sign in), /simulator for the chat simulator, /healthz for health`);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

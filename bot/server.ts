@@ -1,6 +1,6 @@
 /**
- * The Koa application: health, the console adapter's pages and a small read API. Platform
- * adapters (WeCom, DingTalk) mount their callback routes here in later steps.
+ * The Koa application: the operations endpoints (bot/ops: /healthz, /readyz, /metrics), the console
+ * adapter's pages and a small read API. Platform adapters mount their callback routes in app.ts.
  */
 import Koa from 'koa';
 import Router from '@koa/router';
@@ -8,18 +8,26 @@ import type { Database } from '../prisma/client.ts';
 import type { Logger } from './logger.ts';
 import type { Config } from './config.ts';
 import { consoleRoutes } from './console/routes.ts';
+import { createOps, type Ops } from './ops/index.ts';
+import { opsMiddleware, opsRoutes } from './ops/routes.ts';
+import { requireRoles } from '../web/server/auth.ts';
 
 export interface ServerDeps {
   db: Database;
   log: Logger;
   config: Config;
   now: () => Date;
+  /** Metrics and readiness (createApp builds them); a server without gets its own. */
+  ops?: Ops;
 }
 
 export function createServer(deps: ServerDeps): Koa {
   const app = new Koa();
+  app.proxy = deps.config.DUBAN_TRUST_PROXY;
   const router = new Router();
+  const ops = deps.ops ?? createOps(deps.db, { now: deps.now, metricsToken: deps.config.DUBAN_METRICS_TOKEN });
 
+  app.use(opsMiddleware(ops));
   app.use(async (ctx, next) => {
     const started = performance.now();
     try {
@@ -33,17 +41,9 @@ export function createServer(deps: ServerDeps): Koa {
     }
   });
 
-  router.get('/healthz', async (ctx) => {
-    try {
-      await deps.db.sql.query('SELECT 1');
-      ctx.body = { status: 'ok', database: deps.db.provider };
-    } catch (e) {
-      deps.log.warn({ err: e }, 'health check: database unreachable');
-      ctx.status = 503;
-      ctx.body = { status: 'error', database: 'unreachable' };
-    }
-  });
-
+  opsRoutes(router, ops);
+  // The overview and its read API show every unit's tickets: bureau staff and leaders only.
+  router.use(['/overview', '/api/summary', '/api/outbox', '/api/tickets'], requireRoles(deps, ['BUREAU_ADMIN', 'BUREAU_STAFF', 'LEADER'], { page: true }));
   consoleRoutes(router, deps);
   app.use(router.routes()).use(router.allowedMethods());
   return app;

@@ -9,7 +9,7 @@ const webDir = fileURLToPath(new URL('../../web/console/', import.meta.url));
 const acDir = join(dirname(createRequire(import.meta.url).resolve('adaptivecards/package.json')), 'dist');
 
 const FILES: Record<string, { file: string; type: string }> = {
-  '/': { file: join(webDir, 'index.html'), type: 'text/html; charset=utf-8' },
+  '/simulator': { file: join(webDir, 'index.html'), type: 'text/html; charset=utf-8' },
   '/console/app.js': { file: join(webDir, 'app.js'), type: 'application/javascript; charset=utf-8' },
   '/console/app.css': { file: join(webDir, 'app.css'), type: 'text/css; charset=utf-8' },
   '/vendor/adaptivecards.js': { file: join(acDir, 'adaptivecards.min.js'), type: 'application/javascript; charset=utf-8' },

@@ -12,6 +12,7 @@ import { loadConfig } from '../../bot/config.ts';
 import { createLogger } from '../../bot/logger.ts';
 import { prepareDatabase, seedIfEmpty } from '../../bot/bootstrap.ts';
 import { createApp, type App } from '../../bot/app.ts';
+import { signedIn, type WebClient } from './web-session.ts';
 
 export interface ChatMessage {
   id: number;
@@ -23,6 +24,7 @@ export interface ChatMessage {
 }
 
 export class ConsoleChat {
+  private web!: WebClient;
   private constructor(readonly app: App, readonly base: string, private server: Server, private dir: string, readonly clock: { readonly now: Date }) {}
 
   static async start(now = new Date('2026-06-22T02:00:00Z')): Promise<ConsoleChat> {
@@ -38,8 +40,15 @@ export class ConsoleChat {
     const server = app.koa.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const chat = new ConsoleChat(app, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, dir, clock);
+    // The simulator API belongs to the signed-in console (bureau administrators only).
+    chat.web = await signedIn(db, chat.base, 'BUREAU_ADMIN');
     await chat.deliver();
     return chat;
+  }
+
+  /** The bureau administrator account the harness signed in with (browser tests sign in as it too). */
+  get adminUsername(): string {
+    return this.web.username;
   }
 
   async stop(): Promise<void> {
@@ -68,7 +77,7 @@ export class ConsoleChat {
   }
 
   async post(path: string, body: unknown): Promise<{ status: number; body: { message?: string } }> {
-    const r = await fetch(this.base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const r = await this.web.fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     return { status: r.status, body: (await r.json()) as { message?: string } };
   }
 
@@ -89,13 +98,13 @@ export class ConsoleChat {
 
   async upload(as: string, room: string, name: string, bytes: Uint8Array, mime: string, text = ''): Promise<number> {
     const q = new URLSearchParams({ as, room, name, text });
-    const r = await fetch(`${this.base}/api/console/upload?${q}`, { method: "POST", headers: { "content-type": mime }, body: Buffer.from(bytes) });
+    const r = await this.web.fetch(`/api/console/upload?${q}`, { method: 'POST', headers: { 'content-type': mime }, body: Buffer.from(bytes) });
     await this.deliver();
     return r.status;
   }
 
   async messages(as: string, room: string): Promise<ChatMessage[]> {
-    const r = await fetch(`${this.base}/api/console/messages?${new URLSearchParams({ as, room, after: '0' })}`);
+    const r = await this.web.fetch(`/api/console/messages?${new URLSearchParams({ as, room, after: '0' })}`);
     return ((await r.json()) as { messages: ChatMessage[] }).messages;
   }
 

@@ -8,12 +8,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ConsoleChat } from '../support/console-chat.ts';
+import { TEST_PASSWORD } from '../support/web-session.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 
-async function openAs(browser: Browser, base: string, personId: string, room: string): Promise<Page> {
+async function openAs(browser: Browser, chat: ConsoleChat, personId: string, room: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  await page.goto(`${base}/?as=${encodeURIComponent(personId)}`);
+  // The simulator is behind sign-in: the page sends us to /login and back.
+  await page.goto(`${chat.base}/simulator?as=${encodeURIComponent(personId)}`);
+  await page.locator('#login-username').fill(chat.adminUsername);
+  await page.locator('#login-password').fill(TEST_PASSWORD);
+  await page.locator('#login-submit').click();
+  await page.waitForURL(/\/simulator/);
   await page.locator(`nav button[data-room="${room}"]`).click();
   return page;
 }
@@ -47,7 +53,7 @@ describe('chat simulator in the browser', () => {
   });
 
   it('an officer accepts, reports progress, uploads evidence and submits; staff returns then approves', async () => {
-    const o = await openAs(browser, chat.base, officer, 'group:unit-p-gongan');
+    const o = await openAs(browser, chat, officer, 'group:unit-p-gongan');
     // The assignment cards are there, rendered by the Adaptive Cards renderer, with their buttons.
     const firstCard = o.locator('.msg.out .card').first();
     await expect.poll(() => firstCard.count()).toBeGreaterThan(0);
@@ -73,7 +79,7 @@ describe('chat simulator in the browser', () => {
     await expect.poll(() => o.locator('.msg.out').last().innerText(), { timeout: 10_000 }).toContain('已提交省数据局审核');
 
     // Bureau staff see the review request in the bureau group and return it with a reason.
-    const s = await openAs(browser, chat.base, staff, 'group:bureau');
+    const s = await openAs(browser, chat, staff, 'group:bureau');
     const review = s.locator('.msg.out', { hasText: `督办单 #${ticketId}` }).last();
     await expect.poll(() => review.count(), { timeout: 10_000 }).toBeGreaterThan(0);
     await review.locator('textarea, input[type=text]').first().fill('缺少公告时间');
@@ -93,7 +99,7 @@ describe('chat simulator in the browser', () => {
     await expect.poll(() => o.locator('.msg.out').last().innerText(), { timeout: 10_000 }).toContain('审核通过');
 
     // A leader reads the status; read-only.
-    const l = await openAs(browser, chat.base, leader, `direct:${leader}`);
+    const l = await openAs(browser, chat, leader, `direct:${leader}`);
     // A help card on screen must not break the composer (card element ids share the page's namespace).
     await l.locator('#sim-text').fill('/帮助');
     await l.locator('#sim-composer button[type=submit]').click();

@@ -6,8 +6,19 @@
   const $ = (id) => document.getElementById(id);
   const state = { who: null, room: null, lastId: 0, since: null, timer: null, file: null, rendered: new Map() };
 
+  let csrfToken = null;
   async function api(path, options) {
-    const res = await fetch(path, options);
+    const opts = Object.assign({ credentials: 'same-origin' }, options || {});
+    if (opts.method && opts.method !== 'GET') {
+      // The simulator is part of the signed-in console: unsafe requests carry the session's CSRF token.
+      if (!csrfToken) csrfToken = (await (await fetch('/api/me', { credentials: 'same-origin' })).json()).csrfToken;
+      opts.headers = Object.assign({}, opts.headers || {}, { 'x-csrf-token': csrfToken });
+    }
+    const res = await fetch(path, opts);
+    if (res.status === 401) {
+      location.href = '/login?next=/simulator';
+      throw new Error('请先登录。');
+    }
     const body = res.headers.get('content-type')?.includes('json') ? await res.json() : null;
     if (!res.ok) throw new Error((body && body.message) || `请求失败（${res.status}）`);
     return body;

@@ -1,0 +1,4 @@
+import type Router from '@koa/router';
+import type { WebDeps } from './deps.ts';
+
+export function registerPlanReview(_router: Router, _deps: WebDeps): void {}
