@@ -11,6 +11,7 @@ import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Database } from '../prisma/client.ts';
 import { createServer } from './server.ts';
+import { createOps, type Ops } from './ops/index.ts';
 import { createPipeline, type Pipeline } from './core/pipeline.ts';
 import { conversationFor, notifierFor } from './core/messaging.ts';
 import { consoleAdapterRoutes } from './console/adapter.ts';
@@ -36,13 +37,16 @@ import { DingtalkStream } from './dingtalk/stream.ts';
 import { dingtalkSender } from './dingtalk/sender.ts';
 import { startScheduler, type SchedulerHandle } from '../scheduler/index.ts';
 import { buildDigest, digestKindOfCommand, onDemandPeriod, publishDigest } from '../scheduler/digests.ts';
-import { DEFAULT_REMINDER_POLICY } from '../domain/schedule/policy.ts';
 
 export interface App {
   koa: Koa;
+  /** Every HTTP route (tests walk it to prove each one is guarded). */
+  router: Router;
   db: Database;
   pipeline: Pipeline;
   worker: DeliveryWorker;
+  /** Metrics and readiness (bot/ops). */
+  ops: Ops;
   /** Starts background work (delivery) and recovers unprocessed inbound events. */
   start(): Promise<void>;
   /** Stops background work, finishing what is in flight. */
@@ -74,10 +78,12 @@ export function createApp(config: Config, db: Database, log: Logger, options: Ap
   const exportDir = resolve(config.DUBAN_EVIDENCE_DIR, '..', 'exports');
 
   const owner = `${hostname()}:${process.pid}`;
+  const ops = createOps(db, { now, metricsToken: config.DUBAN_METRICS_TOKEN });
   const schedulerDeps = {
     db, now, log, notifyPlatforms, actionSecret, owner,
-    policy: DEFAULT_REMINDER_POLICY,
+    policy: config.DUBAN_REMINDER_POLICY,
     yellowWorkdays: config.DUBAN_YELLOW_WORKDAYS,
+    onJobRun: ops.metrics.jobRun,
   };
   let scheduler: SchedulerHandle | null = null;
 
@@ -103,7 +109,7 @@ export function createApp(config: Config, db: Database, log: Logger, options: Ap
     exportDir,
   };
   const dispatch = createDispatcher(handlerDeps);
-  const pipeline = createPipeline(db, dispatch, log, now);
+  const pipeline = ops.metrics.countInbound(createPipeline(db, dispatch, log, now));
   const materialize = materializer({ db, now, actionSecret, yellowWorkdays: config.DUBAN_YELLOW_WORKDAYS });
 
   const senders: ChannelSender[] = [...(options.senders ?? [])];
@@ -111,9 +117,9 @@ export function createApp(config: Config, db: Database, log: Logger, options: Ap
   const linkUrl = config.DUBAN_PUBLIC_URL ? `${config.DUBAN_PUBLIC_URL.replace(/\/$/, '')}/` : undefined;
   if (wecom && wecomClient) senders.push(wecomSender({ db, client: wecomClient, agentId: String(wecom.agentId), materialize: (row) => materialize(row.payload), log, ...(linkUrl ? { linkUrl } : {}) }));
   if (dingtalk && dingtalkClient) senders.push(dingtalkSender({ db, client: dingtalkClient, robotCode: dingtalk.robotCode, materialize: (row) => materialize(row.payload), log }));
-  const worker = new DeliveryWorker({ db, senders, clock: { now }, log, workerId: owner, pollMs: 500 });
+  const worker = new DeliveryWorker({ db, senders, clock: { now }, log, workerId: owner, pollMs: 500, leaseMs: config.DUBAN_OUTBOX_LEASE_S * 1000, observe: ops.metrics.delivery });
 
-  const koa = createServer({ db, log, config, now });
+  const koa = createServer({ db, log, config, now, ops });
   const router = new Router();
   const webDeps: WebDeps = {
     db, log, now,
@@ -127,7 +133,8 @@ export function createApp(config: Config, db: Database, log: Logger, options: Ap
   registerWeb(router, webDeps);
   if (config.DUBAN_CONSOLE) {
     // The simulator speaks as anyone, so only a bureau administrator may open it.
-    router.use(['/simulator', '/api/console'], requireRoles(webDeps, ['BUREAU_ADMIN'], { page: true }));
+    router.use('/simulator', requireRoles(webDeps, ['BUREAU_ADMIN'], { page: true }));
+    router.use('/api/console', requireRoles(webDeps, ['BUREAU_ADMIN']));
     consoleStaticRoutes(router);
     consoleAdapterRoutes(router, { db, log, pipeline, now, maxUploadBytes: config.DUBAN_EVIDENCE_MAX_MB * 1024 * 1024, uploads: new Map() });
     // Exports are served to the console; with real platforms a signed-in web console serves them.
@@ -153,9 +160,11 @@ export function createApp(config: Config, db: Database, log: Logger, options: Ap
 
   return {
     koa,
+    router,
     db,
     pipeline,
     worker,
+    ops,
     async start() {
       // Text, clicks and greetings replay as they were; an attachment's bytes were never kept (the
       // platform's media handle may have expired), so those are marked and the sender asked again.

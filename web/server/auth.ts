@@ -79,11 +79,13 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * Admits signed-in users of the given roles. Pages (`page: true`) send people without a session to
  * the sign-in page; APIs answer 401. Wrong role: 403 with the reason in Chinese.
  */
-export function requireRoles(deps: AuthDeps, roles: RoleSet, opts: { page?: boolean } = {}) {
-  return async (ctx: Context, next: Next) => {
+export type RoleGate = ((ctx: Context, next: Next) => Promise<void>) & { roles: RoleSet; page: boolean };
+
+export function requireRoles(deps: AuthDeps, roles: RoleSet, opts: { page?: boolean } = {}): RoleGate {
+  const gate = async (ctx: Context, next: Next) => {
     const s = await sessionOf(ctx, deps);
     if (!s) {
-      if (opts.page) {
+      if (opts.page && ctx.method === 'GET') {
         ctx.redirect(`/login?next=${encodeURIComponent(ctx.originalUrl)}`);
         return;
       }
@@ -92,7 +94,9 @@ export function requireRoles(deps: AuthDeps, roles: RoleSet, opts: { page?: bool
     if (roles !== 'ANY' && !roles.includes(s.user.role)) {
       deps.log.info({ user: s.user.username, role: s.user.role, path: ctx.path }, 'web access refused: role');
       const need = roles.map((r) => ROLE_LABELS[r]).join('、');
-      return fail(ctx, 403, 'FORBIDDEN', `您的账号（${ROLE_LABELS[s.user.role]}）无权访问此功能，需要：${need}。`);
+      const message = `您的账号（${ROLE_LABELS[s.user.role]}）无权访问此功能，需要：${need}。`;
+      if (opts.page && ctx.method === 'GET') return forbiddenPage(ctx, message);
+      return fail(ctx, 403, 'FORBIDDEN', message);
     }
     if (UNSAFE.has(ctx.method)) {
       if (!sameOrigin(ctx)) return fail(ctx, 403, 'CSRF', '请求来源不是本站，已拒绝。');
@@ -110,6 +114,8 @@ export function requireRoles(deps: AuthDeps, roles: RoleSet, opts: { page?: bool
     }
     await next();
   };
+  // Exposed so a test can walk every route and prove each refuses the roles it does not admit.
+  return Object.assign(gate, { roles, page: Boolean(opts.page) });
 }
 
 const loginBody = z.object({ username: z.string().min(1, '请输入用户名').max(100), password: z.string().min(1, '请输入密码').max(500) });
@@ -164,6 +170,13 @@ export function authRoutes(router: Router, deps: AuthDeps): void {
 
 function publicUser(u: { id: string; username: string; displayName: string; role: Role; unitCode: string | null }) {
   return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, roleLabel: ROLE_LABELS[u.role], unitCode: u.unitCode };
+}
+
+function forbiddenPage(ctx: Context, message: string): void {
+  const esc = (v: string) => v.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  ctx.status = 403;
+  ctx.type = 'text/html; charset=utf-8';
+  ctx.body = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>无权访问</title><link rel="stylesheet" href="/app/app.css"></head><body><main class="page"><h1>无权访问</h1><p class="error">${esc(message)}</p><p><a href="/">返回督办总览</a></p></main></body></html>`;
 }
 
 /** Headers for every console page and API answer: no framing, no sniffing, scripts only from here. */
