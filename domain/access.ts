@@ -1,9 +1,11 @@
 /**
  * Who may do what — the one place that decides it.
  *
- *   BUREAU_ADMIN, BUREAU_STAFF  every action on every ticket (review, assign, import, and acting for a unit)
+ *   BUREAU_ADMIN, BUREAU_STAFF  every action on every ticket (review, assign, import, and acting for a unit),
+ *                               and filing, routing, dismissing and listing problems (section 九),
+ *                               deciding the plan's undecided responsible units, keeping the directory
  *   UNIT_OFFICER, UNIT_LEADER   accept / progress / submit / resume / requestExtension, and view,
- *                               only on tickets of their own unit
+ *                               only on tickets of their own unit; submitReturn (附件1/5/6) only for their own unit
  *   LEADER                      view only (any unit)
  *
  * 'view' without a ticket unit (plan overview, rankings) is open to every role; lists of tickets are
@@ -34,7 +36,14 @@ export interface Actor {
 /** The scheduler and the CLI act as this bureau administrator. */
 export const SYSTEM_ACTOR: Readonly<Actor> = Object.freeze({ personId: null, name: '系统', role: 'BUREAU_ADMIN', unitCode: null });
 
-export type AccessAction = TicketActionType | 'view' | 'assign' | 'import' | 'chase' | 'disclaim' | 'decideDisclaim' | 'difficulty' | 'export';
+export type AccessAction =
+  | TicketActionType | 'view' | 'assign' | 'import' | 'chase' | 'disclaim' | 'decideDisclaim' | 'difficulty' | 'export'
+  // Problem tickets (section 九): filing, routing and dismissing problems and listing them are the bureau's.
+  | 'reportProblem' | 'routeProblem' | 'dismissProblem' | 'listProblems'
+  // Returns (附件1/5/6): a unit reports its own tables; the bureau may report for any unit.
+  | 'submitReturn'
+  // The directory of units, people, platform accounts and chat groups is the bureau's.
+  | 'manageDirectory';
 
 export const ACCESS_ACTION_LABELS: Readonly<Record<AccessAction, string>> = {
   ...TICKET_ACTION_LABELS,
@@ -46,12 +55,18 @@ export const ACCESS_ACTION_LABELS: Readonly<Record<AccessAction, string>> = {
   decideDisclaim: '处理退单',
   difficulty: '反馈困难',
   export: '导出',
+  reportProblem: '登记问题',
+  routeProblem: '分派问题',
+  dismissProblem: '不予受理',
+  listProblems: '查看问题清单',
+  submitReturn: '报送报表',
+  manageDirectory: '维护单位与人员',
 };
 
 /** Unit code → Chinese name, for messages; unknown codes are shown as they are. */
 export type UnitNameLookup = (unitCode: string) => string | undefined;
 
-const UNIT_ACTIONS: ReadonlySet<AccessAction> = new Set(['accept', 'progress', 'submit', 'resume', 'requestExtension', 'view', 'disclaim', 'difficulty']);
+const UNIT_ACTIONS: ReadonlySet<AccessAction> = new Set(['accept', 'progress', 'submit', 'resume', 'requestExtension', 'view', 'disclaim', 'difficulty', 'submitReturn']);
 
 export function isBureauRole(role: Role): boolean {
   return role === 'BUREAU_ADMIN' || role === 'BUREAU_STAFF';
@@ -104,7 +119,7 @@ export function authorize(
       actor,
       action,
       ticketUnitCode,
-      `您不是该督办单承办单位（${name}）的人员，不能${verb}。`,
+      action === 'submitReturn' ? `您不是${name}的人员，不能报送该单位的报表。` : `您不是该督办单承办单位（${name}）的人员，不能${verb}。`,
       `${who} of unit ${actor.unitCode} refused ${action} on a ticket of unit ${ticketUnitCode}`,
     );
   }

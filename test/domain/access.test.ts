@@ -65,6 +65,18 @@ describe('authorize', () => {
   });
 });
 
+describe('submitReturn (returns of 附件1/5/6)', () => {
+  it('a unit reports for its own unit only, the bureau for any unit, a leader never', () => {
+    for (const role of ['UNIT_OFFICER', 'UNIT_LEADER'] as const) {
+      expect(authorize(actor(role, 'p-gongan'), 'submitReturn', 'p-gongan')).toBeNull();
+      expect(authorize(actor(role, 'c-changsha'), 'submitReturn', 'p-gongan', unitName)?.message).toBe('您不是省公安厅的人员，不能报送该单位的报表。');
+      expect(authorize(actor(role, null), 'submitReturn', 'p-gongan')?.code).toBe('FORBIDDEN');
+    }
+    expect(authorize(actor('BUREAU_STAFF'), 'submitReturn', 'c-changsha')).toBeNull();
+    expect(authorize(actor('LEADER'), 'submitReturn', 'p-gongan')?.message).toBe('领导账号仅可查看，不能执行「报送报表」。');
+  });
+});
+
 describe('ticketScope', () => {
   it('bureau and leaders list all tickets, unit accounts their own unit', () => {
     expect(ticketScope(actor('BUREAU_STAFF'))).toEqual({ kind: 'ALL' });

@@ -55,8 +55,8 @@
     { key: 'dashboard', href: '/', label: '督办总览', roles: null },
     { key: 'ranking', href: '/ranking', label: '晾晒排名', roles: null },
     { key: 'problems', href: '/problems', label: '问题工单', roles: null },
-    { key: 'returns', href: '/returns', label: '报表填报', roles: ['BUREAU_ADMIN', 'BUREAU_STAFF', 'UNIT_OFFICER', 'UNIT_LEADER'] },
-    { key: 'plan', href: '/plan', label: '方案审核', roles: ['BUREAU_ADMIN', 'BUREAU_STAFF'] },
+    { key: 'returns', href: '/returns', label: '报表填报', roles: ['BUREAU_ADMIN', 'BUREAU_STAFF', 'UNIT_OFFICER', 'UNIT_LEADER', 'LEADER'] },
+    { key: 'plan', href: '/plan', label: '方案审核', roles: ['BUREAU_ADMIN', 'BUREAU_STAFF', 'LEADER'] },
     { key: 'directory', href: '/directory', label: '单位与人员', roles: ['BUREAU_ADMIN', 'BUREAU_STAFF'] },
     { key: 'simulator', href: '/simulator', label: '聊天模拟器', roles: ['BUREAU_ADMIN'] },
   ];

@@ -12,6 +12,7 @@ import { registerTickets } from './tickets.ts';
 import { registerPlanReview } from './plan-review.ts';
 import { registerDirectory } from './directory.ts';
 import { registerReturns } from './returns.ts';
+import { registerExports } from './exports.ts';
 
 export type { WebDeps } from './deps.ts';
 
@@ -24,4 +25,5 @@ export function registerWeb(router: Router, deps: WebDeps): void {
   registerPlanReview(router, deps);
   registerDirectory(router, deps);
   registerReturns(router, deps);
+  registerExports(router, deps);
 }
