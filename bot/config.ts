@@ -4,6 +4,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { parseReminderPolicy } from '../domain/schedule/policy.ts';
+import { isDomainError } from '../domain/errors.ts';
 
 export const SEED_PLAN_FILE = fileURLToPath(new URL('../prisma/seed/plan-2026-xiangyiban.txt', import.meta.url));
 
@@ -35,6 +37,24 @@ const schema = z.object({
   DUBAN_METRICS_TOKEN: z.string().min(16).optional(),
   /** Longest graceful shutdown (SIGTERM/SIGINT) before the process exits with code 1. */
   DUBAN_SHUTDOWN_TIMEOUT_S: z.coerce.number().positive().max(600).default(25),
+  /**
+   * The reminder policy as JSON (send window, T-n working days, escalation; domain/schedule/policy.ts);
+   * missing fields keep their defaults, e.g. '{"sendWindow":{"start":"08:30","end":"18:00"}}'.
+   */
+  DUBAN_REMINDER_POLICY: z.string().optional().transform((v, ctx) => {
+    try {
+      return parseReminderPolicy(v ?? {});
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: isDomainError(e) ? e.messageEn : String(e) });
+      return z.NEVER;
+    }
+  }),
+  /**
+   * How long a delivery worker's claim on outbox rows lasts. A replica that dies holding a claim
+   * delays those rows by up to this long (then another replica sends them); keep it well above the
+   * platforms' request timeouts, since a claim older than this can be taken while still in flight.
+   */
+  DUBAN_OUTBOX_LEASE_S: z.coerce.number().int().min(10).max(3600).default(60),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -4,9 +4,11 @@ import type { Config, PlatformEnv } from './config.ts';
 import { createLogger } from './logger.ts';
 import { firstAdmin, prepareDatabase, seedIfEmpty } from './bootstrap.ts';
 import { createApp } from './app.ts';
+import { secretValues } from './ops/redact.ts';
+import { onSignals } from './ops/shutdown.ts';
 
 export async function runServer(config: Config, platformEnv: PlatformEnv = {}): Promise<Server> {
-  const log = createLogger(config.LOG_LEVEL);
+  const log = createLogger(config.LOG_LEVEL, undefined, { secrets: secretValues(config, platformEnv) });
   const db = await prepareDatabase(config, log);
   await seedIfEmpty(db, config, log, new Date());
   await firstAdmin(db, config, log);
@@ -20,20 +22,9 @@ export async function runServer(config: Config, platformEnv: PlatformEnv = {}): 
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   log.info({ port, database: db.safeUrl }, `duban is running: open http://localhost:${port}/ for the web console (sign in), /simulator for the chat simulator, /healthz for health`);
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down: finishing in-flight work');
-    const force = setTimeout(() => process.exit(1), 15_000);
-    force.unref();
-    server.close();
-    void app
-      .stop()
-      .then(() => db.close())
-      .then(() => process.exit(0), () => process.exit(1));
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  onSignals({
+    server, log, readiness: app.ops.readiness, timeoutMs: config.DUBAN_SHUTDOWN_TIMEOUT_S * 1000,
+    stopWork: () => app.stop(), closeDatabase: () => db.close(),
+  });
   return server;
 }

@@ -1,16 +1,14 @@
 /**
- * The Koa application: the operations endpoints (bot/ops: /healthz, /readyz, /metrics), the console
- * adapter's pages and a small read API. Platform adapters mount their callback routes in app.ts.
+ * The Koa application: the operations endpoints (bot/ops: /healthz, /readyz, /metrics) and the
+ * request log. The web console (web/server) and the platform adapters mount their routes in app.ts.
  */
 import Koa from 'koa';
 import Router from '@koa/router';
 import type { Database } from '../prisma/client.ts';
 import type { Logger } from './logger.ts';
 import type { Config } from './config.ts';
-import { consoleRoutes } from './console/routes.ts';
 import { createOps, type Ops } from './ops/index.ts';
 import { opsMiddleware, opsRoutes } from './ops/routes.ts';
-import { requireRoles } from '../web/server/auth.ts';
 
 export interface ServerDeps {
   db: Database;
@@ -27,12 +25,23 @@ export function createServer(deps: ServerDeps): Koa {
   const router = new Router();
   const ops = deps.ops ?? createOps(deps.db, { now: deps.now, metricsToken: deps.config.DUBAN_METRICS_TOKEN });
 
+  // Koa's default prints errors met after the answer as stacks on stderr; the log gets one line.
+  app.on('error', (err: Error & { code?: string }, ctx?: Koa.Context) => {
+    const clientGone = ['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE'].includes(err.code ?? '') || /^HPE_/.test(err.code ?? '');
+    if (clientGone) deps.log.debug({ code: err.code, method: ctx?.method, path: ctx?.path }, 'client connection closed early');
+    else deps.log.error({ err, method: ctx?.method, path: ctx?.path }, 'request failed after the answer');
+  });
   app.use(opsMiddleware(ops));
   app.use(async (ctx, next) => {
     const started = performance.now();
     try {
       await next();
     } catch (e) {
+      if (ctx.req.destroyed && (e as { code?: unknown }).code === 'ECONNRESET') {
+        // The client hung up mid-request: nobody is left to answer, and it is no fault of ours.
+        deps.log.warn({ method: ctx.method, path: ctx.path }, 'client closed the connection before its request was read');
+        return;
+      }
       deps.log.error({ err: e, method: ctx.method, path: ctx.path }, 'request failed');
       ctx.status = 500;
       ctx.body = { error: 'INTERNAL', message: '服务器内部错误，请稍后重试。' };
@@ -42,9 +51,6 @@ export function createServer(deps: ServerDeps): Koa {
   });
 
   opsRoutes(router, ops);
-  // The overview and its read API show every unit's tickets: bureau staff and leaders only.
-  router.use(['/overview', '/api/summary', '/api/outbox', '/api/tickets'], requireRoles(deps, ['BUREAU_ADMIN', 'BUREAU_STAFF', 'LEADER'], { page: true }));
-  consoleRoutes(router, deps);
   app.use(router.routes()).use(router.allowedMethods());
   return app;
 }

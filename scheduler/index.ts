@@ -6,6 +6,7 @@
  * caught up by the next run or on start, and a tick run twice sends nothing twice.
  */
 import schedule from 'node-schedule';
+import { isUnavailable } from '../prisma/availability.ts';
 import { DEFAULT_DIGEST_SCHEDULE, type DigestSchedule } from '../domain/schedule/periods.ts';
 import type { ReminderPolicy } from '../domain/schedule/policy.ts';
 import { lastRun, recordRun, releaseLease, tryLease } from './lease.ts';
@@ -85,7 +86,9 @@ export async function runJob(deps: SchedulerDeps, job: JobSpec, runKey: string, 
   const sql = deps.db.sql;
   const now = deps.now();
   const failed = (error: unknown): RunOutcome => {
-    deps.log.error({ job: job.name, runKey, err: error instanceof Error ? error.message : String(error) }, 'scheduled job failed; next tick retries');
+    // A database outage is logged once by the database's Availability; here it is only a skipped run.
+    if (isUnavailable(error)) deps.log.info({ job: job.name, runKey }, 'scheduled job not run: the database is unreachable; next tick retries');
+    else deps.log.error({ job: job.name, runKey, err: error instanceof Error ? error.message : String(error) }, 'scheduled job failed; next tick retries');
     return { status: 'failed', error };
   };
   try {
@@ -130,7 +133,13 @@ export function startScheduler(given: SchedulerDeps, opts: StartOptions = {}): S
     // One run per lease in this process; the database lease covers the other replicas.
     const running = inFlight.get(job.lease);
     if (running) return running.then(() => ({ status: 'busy' }) as const);
-    const p = runJob(deps, job, runKey, opts.leaseMs).finally(() => inFlight.delete(job.lease));
+    const started = performance.now();
+    const p = runJob(deps, job, runKey, opts.leaseMs)
+      .then((o) => {
+        deps.onJobRun?.(job.name, o.status, (performance.now() - started) / 1000);
+        return o;
+      })
+      .finally(() => inFlight.delete(job.lease));
     inFlight.set(job.lease, p);
     return p;
   };

@@ -53,4 +53,6 @@ export interface SchedulerDeps {
   digestSchedule?: DigestSchedule;
   /** Traffic light: yellow when due within this many working days (default 3). */
   yellowWorkdays?: number;
+  /** Told every run's outcome (ran, busy, already, failed) and duration (metrics). */
+  onJobRun?: (job: string, outcome: string, seconds: number) => void;
 }

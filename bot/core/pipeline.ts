@@ -9,6 +9,7 @@ import type { Database } from '../../prisma/client.ts';
 import type { Logger } from '../logger.ts';
 import type { InboundMessage } from '../../handlers/bot.ts';
 import { InboundWriter, ProcessedMarker } from './inbound-writer.ts';
+import { isUnavailable } from '../../prisma/availability.ts';
 
 export type Dispatch = (message: InboundMessage) => Promise<void>;
 
@@ -40,21 +41,67 @@ export function inboundKey(m: InboundMessage): string {
   return m.eventKey.startsWith(prefix) ? m.eventKey : prefix + m.eventKey;
 }
 
+/** How often work interrupted by a database outage is tried again. */
+const RETRY_MS = 2_000;
+
 export function createPipeline(db: Database, dispatch: Dispatch, log: Logger, now: () => Date): Pipeline {
   const inFlight = new Set<Promise<void>>();
   const writer = new InboundWriter(db.sql);
   const marker = new ProcessedMarker(db.sql, now);
 
-  const process = (key: string, message: InboundMessage) => {
+  // What a database outage interrupted, kept in this process and retried until the database answers.
+  const waiting = new Map<string, InboundMessage>();
+  const unmarked = new Map<string, string | null>();
+  let retryTimer: NodeJS.Timeout | undefined;
+  const retrySoon = () => {
+    retryTimer ??= setTimeout(() => void retry(), RETRY_MS).unref();
+  };
+  const retry = async () => {
+    try {
+      await db.sql.query('SELECT 1');
+    } catch {
+      retryTimer = undefined;
+      return retrySoon();
+    }
+    retryTimer = undefined;
+    for (const [key, error] of [...unmarked]) {
+      unmarked.delete(key);
+      await marker.mark(key, error).catch(() => {
+        unmarked.set(key, error);
+        retrySoon();
+      });
+    }
+    for (const [key, message] of [...waiting]) {
+      waiting.delete(key);
+      process(key, message);
+    }
+  };
+
+  const process = (key: string, message: InboundMessage, afterAnswer = false) => {
     const p = (async () => {
+      // The work starts after the platform's answer is on its way, but it is in `inFlight` from
+      // the moment it was accepted: a drain (graceful shutdown) right after the answer waits for it.
+      if (afterAnswer) await new Promise((resolve) => setImmediate(resolve));
       let error: string | null = null;
       try {
         await dispatch(message);
       } catch (e) {
+        if (isUnavailable(e)) {
+          // Not this event's fault: it stays unprocessed and runs again when the database answers
+          // (replies are keyed by the event, so what it already enqueued is not sent twice).
+          log.debug({ err: e, eventKey: key }, 'inbound event interrupted by a database outage; run again when it is back');
+          waiting.set(key, message);
+          return retrySoon();
+        }
         error = e instanceof Error ? e.message : String(e);
         log.error({ err: e, eventKey: key, kind: message.kind }, 'inbound event failed');
       }
-      await marker.mark(key, error).catch((e) => log.error({ err: e, eventKey: key }, 'could not mark inbound event processed'));
+      await marker.mark(key, error).catch((e) => {
+        // Done but not recorded as done: only the mark is repeated, never the work.
+        log[isUnavailable(e) ? 'debug' : 'error']({ err: e, eventKey: key }, 'could not mark inbound event processed; marking again later');
+        unmarked.set(key, error);
+        retrySoon();
+      });
     })();
     inFlight.add(p);
     void p.finally(() => inFlight.delete(p));
@@ -68,7 +115,7 @@ export function createPipeline(db: Database, dispatch: Dispatch, log: Logger, no
         log.info({ eventKey: key }, 'duplicate inbound event dropped');
         return 'duplicate';
       }
-      setImmediate(() => process(key, message));
+      process(key, message, true);
       return 'accepted';
     },
     async drain() {

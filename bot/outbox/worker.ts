@@ -14,6 +14,7 @@
  */
 import type { Database } from '../../prisma/client.ts';
 import type { RawSql } from '../../prisma/raw-sql.ts';
+import { isUnavailable } from '../../prisma/availability.ts';
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from './backoff.ts';
 import { claim, type ClaimedRow } from './claim.ts';
 import { markDead, markRetry, markSent, release, reschedule } from './record.ts';
@@ -37,6 +38,16 @@ export interface DeliveryWorkerOptions {
   pollMs?: number;
   /** Share one limiter between workers of the same process. */
   limiter?: SlidingWindowLimiter;
+  /** Told the outcome of every row it handles (metrics). */
+  observe?: (outcome: DeliveryOutcome) => void;
+}
+
+/** One row's outcome; `seconds` is the platform call when one was made, `code` the failure's code. */
+export interface DeliveryOutcome {
+  platform: string;
+  result: 'sent' | 'retry' | 'dead' | 'throttled' | 'rate_limited';
+  code?: string;
+  seconds?: number;
 }
 
 export interface RunCounts {
@@ -93,10 +104,13 @@ export class DeliveryWorker {
     const limited: { row: ClaimedRow; rules: RateRule[] }[] = [];
     const unstarted: number[] = [];
     let next = 0;
+    // Once an outcome cannot be recorded (the database is gone), sending the rest of the batch would
+    // only make duplicates: each would be sent again after the lease. So the batch stops there.
+    let cannotRecord = false;
     const lane = async () => {
       while (next < rows.length) {
         const row = rows[next++]!;
-        if (this.stopping || this.o.clock.now().getTime() >= startBy) {
+        if (this.stopping || cannotRecord || this.o.clock.now().getTime() >= startBy) {
           unstarted.push(row.id);
           continue;
         }
@@ -104,7 +118,9 @@ export class DeliveryWorker {
           await this.deliverOne(row, counts, limited);
         } catch (e) {
           // Only recording can fail here (the database); the lease brings the row back.
-          this.o.log.error({ outboxId: row.id, err: e }, 'outbox: could not record the outcome of a delivery; the row is retried after its lease');
+          cannotRecord = true;
+          const level = isUnavailable(e) ? 'debug' : 'error'; // an outage is logged once, by the database's Availability
+          this.o.log[level]({ outboxId: row.id, err: e }, 'outbox: could not record the outcome of a delivery; the row is retried after its lease');
         }
       }
     };
@@ -137,7 +153,7 @@ export class DeliveryWorker {
       this.current = this.runOnce().then(
         (c) => (c.claimed >= this.batchSize ? 0 : this.pollMs),
         (e: unknown) => {
-          this.o.log.error({ err: e }, 'outbox: delivery batch failed; retrying after the poll interval');
+          this.o.log[isUnavailable(e) ? 'debug' : 'error']({ err: e }, 'outbox: delivery batch failed; retrying after the poll interval');
           return this.pollMs;
         },
       ).then((delay) => {
@@ -160,23 +176,28 @@ export class DeliveryWorker {
     }
     if (!this.limiter.tryAcquire(rules, this.o.clock.now())) {
       limited.push({ row: c, rules });
+      this.o.observe?.({ platform: c.platform, result: 'rate_limited' });
       return;
     }
     let result;
+    const t0 = performance.now();
     try {
       result = await sender.deliver(row);
     } catch (e) {
-      await this.fail(c, rules, classify(e), counts);
+      await this.fail(c, rules, classify(e), counts, (performance.now() - t0) / 1000);
       return;
     }
+    this.o.observe?.({ platform: c.platform, result: 'sent', seconds: (performance.now() - t0) / 1000 });
     this.rateLimitDeferrals.delete(c.id);
     const changed = await markSent(this.sql, c.id, this.o.workerId, this.o.clock.now(), result);
     if (changed) counts.sent++;
     else this.leaseLost(c, 'SENT');
   }
 
-  private async fail(c: ClaimedRow, rules: RateRule[], f: Failure, counts: RunCounts): Promise<void> {
+  private async fail(c: ClaimedRow, rules: RateRule[], f: Failure, counts: RunCounts, seconds?: number): Promise<void> {
     const now = this.o.clock.now().getTime();
+    const observe = (result: DeliveryOutcome['result']) =>
+      this.o.observe?.({ platform: c.platform, result, code: f.code, ...(seconds === undefined ? {} : { seconds }) });
     const reason = `${f.code}: ${f.message}`;
     const where = { outboxId: c.id, platform: c.platform, target: c.target, kind: c.kind, code: f.code, error: f.message };
     let minWait = 0;
@@ -188,6 +209,7 @@ export class DeliveryWorker {
       if (this.rateLimitDeferrals.size > 10_000) this.rateLimitDeferrals.clear();
       this.rateLimitDeferrals.set(c.id, n);
       if (n <= this.policy.maxRateLimitDeferrals) {
+        observe('throttled');
         if (await reschedule(this.sql, [c.id], this.o.workerId, at, reason)) counts.deferred++;
         else this.leaseLost(c, 'deferred');
         this.o.log.warn({ ...where, nextAttemptAt: at.toISOString() }, 'outbox: the platform throttled a delivery; deferred without counting an attempt');
@@ -197,6 +219,7 @@ export class DeliveryWorker {
     this.rateLimitDeferrals.delete(c.id);
     const attempts = c.attempts + 1;
     if (!f.retryable || attempts >= this.policy.maxAttempts) {
+      observe('dead');
       const why = f.retryable ? `${reason}（已尝试 ${attempts} 次）` : reason;
       if (await markDead(this.sql, c.id, this.o.workerId, attempts, why)) counts.dead++;
       else this.leaseLost(c, 'DEAD');
@@ -204,6 +227,7 @@ export class DeliveryWorker {
       return;
     }
     const at = new Date(now + Math.max(minWait, backoffDelay(attempts, this.policy)));
+    observe('retry');
     if (await markRetry(this.sql, c.id, this.o.workerId, attempts, at, reason)) counts.retried++;
     else this.leaseLost(c, 'retry');
     this.o.log.warn({ ...where, attempts, nextAttemptAt: at.toISOString() }, 'outbox: delivery failed; will retry');

@@ -48,7 +48,9 @@ function webhookKey(url: string): string {
 function asDelivery(e: unknown): unknown {
   if (e instanceof WecomApiError) {
     const throttled = e.errcode === 45009 || e.errcode === 45033;
-    return new DeliveryError(e.messageEn, `WECOM_${e.errcode}`, e.retryable, throttled ? 60_000 : undefined);
+    // Transport failures all carry errcode -1; their code says what happened (HTTP status, timeout, network).
+    const code = e.kind === 'api' ? `WECOM_${e.errcode}` : e.httpStatus ? `WECOM_HTTP_${e.httpStatus}` : `WECOM_${e.kind.toUpperCase()}`;
+    return new DeliveryError(e.messageEn, code, e.retryable, throttled ? 60_000 : undefined);
   }
   return e;
 }
