@@ -43,9 +43,35 @@ export function inboundKey(m: InboundMessage): string {
 
 /** How often work interrupted by a database outage is tried again. */
 const RETRY_MS = 2_000;
+/**
+ * Events processed at once. Without a bound, a sustained burst starts thousands of handlers that
+ * compete with the acknowledgements for the CPU and the database pool, and throughput collapses;
+ * the rest wait their turn in memory (they are already recorded, so a crash loses nothing).
+ */
+export const MAX_CONCURRENT_DISPATCH = 16;
+
+function semaphore(size: number) {
+  let free = size;
+  const queue: (() => void)[] = [];
+  return {
+    async acquire(): Promise<void> {
+      if (free > 0) {
+        free--;
+        return;
+      }
+      await new Promise<void>((resolve) => queue.push(resolve));
+    },
+    release(): void {
+      const next = queue.shift();
+      if (next) next();
+      else free++;
+    },
+  };
+}
 
 export function createPipeline(db: Database, dispatch: Dispatch, log: Logger, now: () => Date): Pipeline {
   const inFlight = new Set<Promise<void>>();
+  const slots = semaphore(MAX_CONCURRENT_DISPATCH);
   const writer = new InboundWriter(db.sql);
   const marker = new ProcessedMarker(db.sql, now);
 
@@ -83,6 +109,7 @@ export function createPipeline(db: Database, dispatch: Dispatch, log: Logger, no
       // the moment it was accepted: a drain (graceful shutdown) right after the answer waits for it.
       if (afterAnswer) await new Promise((resolve) => setImmediate(resolve));
       let error: string | null = null;
+      await slots.acquire();
       try {
         await dispatch(message);
       } catch (e) {
@@ -95,6 +122,8 @@ export function createPipeline(db: Database, dispatch: Dispatch, log: Logger, no
         }
         error = e instanceof Error ? e.message : String(e);
         log.error({ err: e, eventKey: key, kind: message.kind }, 'inbound event failed');
+      } finally {
+        slots.release();
       }
       await marker.mark(key, error).catch((e) => {
         // Done but not recorded as done: only the mark is repeated, never the work.

@@ -5,11 +5,16 @@
  */
 import type { RawSql } from '../../prisma/raw-sql.ts';
 import type { DeliveryResult } from './types.ts';
+import { lineScrubber } from '../ops/redact.ts';
 
 const MAX_ERROR_LENGTH = 1000;
 const OWNED = `locked_by = ? AND status = 'PENDING'`;
 
-export function clip(s: string): string {
+/** Platform error texts may quote a request URL with its access_token: stored errors are shown by `duban outbox`. */
+const scrub = lineScrubber();
+
+export function clip(raw: string): string {
+  const s = scrub(raw);
   return s.length <= MAX_ERROR_LENGTH ? s : s.slice(0, MAX_ERROR_LENGTH - 1) + '…';
 }
 
