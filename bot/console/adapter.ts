@@ -58,6 +58,12 @@ const actionBody = z.object({
   values: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
 });
 
+/** Only the text rules carry Chinese messages; zod's own (English) ones mean a broken request. */
+function sendProblem(error: z.ZodError): string {
+  const text = error.issues.filter((i) => i.path[0] === 'text' && i.code !== 'invalid_type').map((i) => i.message);
+  return text.length > 0 ? text.join('；') : '消息数据不完整，请刷新页面后重试。';
+}
+
 function problem(ctx: { status: number; body: unknown }, status: number, message: string): void {
   ctx.status = status;
   ctx.body = { error: status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST', message };
@@ -99,13 +105,16 @@ export function consoleAdapterRoutes(router: Router, deps: ConsoleDeps): void {
   router.get('/api/console/messages', async (ctx) => {
     const as = String(ctx.query.as ?? '');
     const room = String(ctx.query.room ?? '');
-    const after = Number(ctx.query.after ?? 0) || 0;
+    // Message ids are 32-bit integers (Prisma Int): a number outside that range is clamped, not a 500.
+    const after = Math.min(Math.max(Math.floor(Number(ctx.query.after ?? 0)) || 0, 0), 2_147_483_647);
     const check = await checkRoom(as, room);
     if ('error' in check) return problem(ctx, 404, check.error!);
     const rows = await db.prisma.consoleMessage.findMany({ where: { room, id: { gt: after } }, orderBy: { id: 'asc' }, take: 200 });
     // Cards replaced in place after a click are sent again so the page can redraw them.
     const since = ctx.query.since ? new Date(String(ctx.query.since)) : null;
-    const updated = since && !Number.isNaN(since.getTime())
+    // The page echoes the server's own `now`; a date PostgreSQL cannot store (year −271821) means none.
+    const year = since?.getUTCFullYear() ?? NaN;
+    const updated = since && year >= 1970 && year <= 9999
       ? await db.prisma.consoleMessage.findMany({ where: { room, id: { lte: after }, updatedAt: { gte: since } }, orderBy: { id: 'asc' } })
       : [];
     ctx.body = {
@@ -121,7 +130,7 @@ export function consoleAdapterRoutes(router: Router, deps: ConsoleDeps): void {
 
   router.post('/api/console/send', async (ctx) => {
     const body = sendBody.safeParse(await readJson(ctx));
-    if (!body.success) return problem(ctx, 400, body.error.issues.map((i) => i.message).join('；'));
+    if (!body.success) return problem(ctx, 400, sendProblem(body.error));
     const check = await checkRoom(body.data.as, body.data.room);
     if ('error' in check) return problem(ctx, 404, check.error!);
     const person = (await db.prisma.person.findUnique({ where: { id: body.data.as } }))!;

@@ -188,11 +188,18 @@ export function decodeCardCallback(payload: unknown, ctx: DecodeContext): Decode
   if (!actionToken) return rejected('card callback carries neither params.action nor actionIds');
 
   const values: Record<string, string> = {};
-  for (const [key, value] of Object.entries(params)) {
-    if (key === 'action' || value === undefined || value === null) continue;
-    values[key] = typeof value === 'string' ? value : Array.isArray(value) ? value.map(String).join(',') : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  let rawContent: string;
+  // Payload JSON can defeat String()/JSON.stringify: `{"toString":1}` has no primitive value and
+  // deep nesting overflows the stack. Such a callback is malformed, not a crash.
+  try {
+    for (const [key, value] of Object.entries(params)) {
+      if (key === 'action' || value === undefined || value === null) continue;
+      values[key] = typeof value === 'string' ? value : Array.isArray(value) ? value.map(String).join(',') : typeof value === 'object' ? JSON.stringify(value) : String(value);
+    }
+    rawContent = typeof c.content === 'string' ? c.content : JSON.stringify(c.content);
+  } catch (e) {
+    return rejected(`card callback params are not plain values: ${(e as Error).name}`);
   }
-  const rawContent = typeof c.content === 'string' ? c.content : JSON.stringify(c.content);
   const eventKey = ctx.messageId
     ? `card:${ctx.messageId}`
     : `card:${c.outTrackId}:${c.userId}:${createHash('sha256').update(rawContent).digest('hex').slice(0, 24)}`;
