@@ -1,7 +1,8 @@
 /**
  * The ticket lifecycle over the database. The rules live in `domain/ticket` (what may happen) and
  * `domain/access` (who may do it); this service loads a ticket, asks the domain, and writes the
- * change, its TicketEvent and (for progress) a ProgressReport in one transaction. A version column
+ * change, its TicketEvent and (for progress) a ProgressReport in one transaction — for a problem's
+ * ticket also the problem's state and its source's feedback (problem-loop.ts). A version column
  * makes concurrent clicks safe: the second writer gets a clear refusal and nothing changes.
  */
 import type { Database } from '../../prisma/client.ts';
@@ -9,6 +10,7 @@ import { DomainError } from '../../domain/errors.ts';
 import { decide, type TicketAction, type TicketSnapshot } from '../../domain/ticket/state-machine.ts';
 import type { Actor } from '../../domain/access.ts';
 import { shanghaiDate } from '../../domain/calendar.ts';
+import { recordProblemStep } from './problem-loop.ts';
 
 type TicketRow = Awaited<ReturnType<Database['prisma']['ticket']['findUniqueOrThrow']>>;
 
@@ -36,9 +38,20 @@ export async function loadTicket(db: Database, ticketId: number): Promise<Ticket
   return t;
 }
 
+export interface ActOptions {
+  /**
+   * The version the person saw (web console): a ticket changed since is refused, so nobody approves
+   * or returns a state they have not seen. Chat buttons rely on the state machine instead.
+   */
+  expectedVersion?: number;
+  /** Where the action came from (web account), kept in the event's data for the audit trail. */
+  via?: Record<string, unknown>;
+}
+
 /** Applies one action by one actor; refusals throw a DomainError and change nothing. */
-export async function actOnTicket(db: Database, ticketId: number, action: TicketAction, actor: Actor, now: Date): Promise<ActResult> {
+export async function actOnTicket(db: Database, ticketId: number, action: TicketAction, actor: Actor, now: Date, opts: ActOptions = {}): Promise<ActResult> {
   const current = await loadTicket(db, ticketId);
+  if (opts.expectedVersion !== undefined && opts.expectedVersion !== current.version) throw staleVersion(ticketId, opts.expectedVersion, current.version);
   const decision = decide(snapshotOf(current), action, actor, shanghaiDate(now));
   if (!decision.ok) throw decision.error;
   const { patch, event } = decision;
@@ -74,7 +87,7 @@ export async function actOnTicket(db: Database, ticketId: number, action: Ticket
         actorName: actor.name,
         actorRole: actor.role,
         note: event.note ?? null,
-        data: event.data ? JSON.stringify(event.data) : null,
+        data: event.data || opts.via ? JSON.stringify(opts.via ? { ...event.data, via: opts.via } : event.data) : null,
         createdAt: now,
       },
     });
@@ -83,9 +96,23 @@ export async function actOnTicket(db: Database, ticketId: number, action: Ticket
         data: { ticketId, percent: patch.progress ?? current.progress, note: event.note ?? null, reporterId: actor.personId, createdAt: now },
       });
     }
+    // A problem's rectification ticket: the problem and its source's feedback move with the step.
+    if (current.kind === 'PROBLEM' && current.problemId !== null) {
+      await recordProblemStep(tx, { problemId: current.problemId, ticketId, action, event: created, unitCode: patch.unitCode ?? current.unitCode, now });
+    }
     const ticket = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId } });
     return { ticket, event: { id: created.id, type: created.type, fromStatus: created.fromStatus, toStatus: created.toStatus, note: created.note } };
   });
+}
+
+/** The refusal for an action taken on a version of the ticket that is no longer current. */
+export function staleVersion(ticketId: number, seen: number, current: number): DomainError {
+  return new DomainError(
+    'TICKET_STALE',
+    `督办单 #${ticketId} 在您打开页面后已被更新，请刷新查看最新状态后再操作。`,
+    `ticket ${ticketId}: action on version ${seen}, current version is ${current}`,
+    { ticketId, seen, current },
+  );
 }
 
 export async function ticketTimeline(db: Database, ticketId: number) {
