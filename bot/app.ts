@@ -23,6 +23,7 @@ import { resolveActionSecret } from './secrets.ts';
 import { createDispatcher } from '../handlers/index.ts';
 import type { HandlerDeps } from '../handlers/context.ts';
 import { registerWeb, type WebDeps } from '../web/server/index.ts';
+import { registerProblemApi } from '../web/server/problems-api.ts';
 import { requireRoles, securityHeaders } from '../web/server/auth.ts';
 import type { InboundMessage, PlatformName } from '../handlers/bot.ts';
 import { materializer } from '../handlers/services/materialize.ts';
@@ -117,7 +118,7 @@ export function createApp(config: Config, db: Database, log: Logger, options: Ap
   const linkUrl = config.DUBAN_PUBLIC_URL ? `${config.DUBAN_PUBLIC_URL.replace(/\/$/, '')}/` : undefined;
   if (wecom && wecomClient) senders.push(wecomSender({ db, client: wecomClient, agentId: String(wecom.agentId), materialize: (row) => materialize(row.payload), log, ...(linkUrl ? { linkUrl } : {}) }));
   if (dingtalk && dingtalkClient) senders.push(dingtalkSender({ db, client: dingtalkClient, robotCode: dingtalk.robotCode, materialize: (row) => materialize(row.payload), log }));
-  const worker = new DeliveryWorker({ db, senders, clock: { now }, log, workerId: owner, pollMs: 500, leaseMs: config.DUBAN_OUTBOX_LEASE_S * 1000, observe: ops.metrics.delivery });
+  const worker = new DeliveryWorker({ db, senders, clock: { now }, log, workerId: owner, pollMs: 500, leaseMs: config.DUBAN_OUTBOX_LEASE_S * 1000, replicas: config.DUBAN_REPLICAS, observe: ops.metrics.delivery });
 
   const koa = createServer({ db, log, config, now, ops });
   const router = new Router();
@@ -131,6 +132,7 @@ export function createApp(config: Config, db: Database, log: Logger, options: Ap
   };
   koa.use(securityHeaders);
   registerWeb(router, webDeps);
+  registerProblemApi(router, webDeps);
   if (config.DUBAN_CONSOLE) {
     // The simulator speaks as anyone, so only a bureau administrator may open it.
     router.use('/simulator', requireRoles(webDeps, ['BUREAU_ADMIN'], { page: true }));

@@ -17,6 +17,8 @@ import { loadCalendar, removeCalendarOverride, setCalendarOverride } from '../ha
 import { isISODate, shanghaiDate } from '../domain/calendar.ts';
 import { runServer } from './main.ts';
 import { registerUserCommands } from './cli-users.ts';
+import { registerProblemCommands } from './cli-problems.ts';
+import { registerJobCommands } from './cli-jobs.ts';
 import { outboxSummary, retry as retryOutbox } from './outbox/status.ts';
 import { consoleWatchIo, formatSummary, watchOutbox } from './outbox/report.ts';
 
@@ -315,6 +317,8 @@ export function buildProgram(io: Io): Command {
     });
 
   registerUserCommands(program, { out: io.out, databaseUrl: () => config().DATABASE_URL, readStdin: io.readStdin ?? readStdin });
+  registerProblemCommands(program, { out: io.out, config, platformEnv: () => loadPlatformEnv(io.env), now: io.now });
+  registerJobCommands(program, { out: io.out, config, platformEnv: () => loadPlatformEnv(io.env), now: io.now });
 
   return program;
 }

@@ -17,6 +17,14 @@ export { disclaimRequestCard, type DisclaimRequestData } from './catalogue/discl
 export { statusCard, type StatusCardData } from './catalogue/status.ts';
 export { helpCard, type HelpCardData } from './catalogue/help.ts';
 export { chooserCard, type ChooserCardData } from './catalogue/ticket-chooser.ts';
+export {
+  problemAssignedCard,
+  problemRouteCard,
+  type ProblemAssignedData,
+  type ProblemCardView,
+  type ProblemRouteData,
+  type RouteCandidateView,
+} from './catalogue/problem.ts';
 export { toMarkdown as cardToMarkdown, toPlainText as cardToText } from './render/markdown.ts';
 export * as markdown from './render/markdown.ts';
 export * as wecom from './render/wecom.ts';

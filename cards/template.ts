@@ -8,7 +8,7 @@
  */
 import * as ACData from 'adaptivecards-templating';
 import type { AdaptiveCard, Button, CardName, OutMessage, TicketView } from './types.ts';
-import { BUTTON_LABEL, FACT, actionText, lightLabel, STATUS_LABEL, taskLabel, workdaysLeftText, type ActionText } from './text.ts';
+import { BUTTON_LABEL, FACT, actionText, lightLabel, STATUS_LABEL, taskLabel, ticketNoun, workdaysLeftText, type ActionText } from './text.ts';
 import { toPlainText } from './render/markdown.ts';
 import { truncateChars } from './render/truncate.ts';
 
@@ -97,7 +97,7 @@ export function ticketFacts(t: TicketView, opts: { light?: boolean } = {}): Fact
   const task = taskLabel(t.taskSeq, t.category);
   const out: Fact[] = [];
   if (task) out.push({ k: FACT.task, v: task });
-  out.push({ k: FACT.milestone, v: t.milestone });
+  out.push({ k: t.kind === 'PROBLEM' ? FACT.problem : FACT.milestone, v: t.milestone });
   out.push({ k: FACT.due, v: t.status === 'DONE' ? t.due : `${t.due}（${workdaysLeftText(t.workdaysLeft)}）` });
   if (t.originalDue && t.originalDue !== t.due) out.push({ k: FACT.originalDue, v: t.originalDue });
   out.push({ k: FACT.unit, v: t.unitName });
@@ -107,9 +107,9 @@ export function ticketFacts(t: TicketView, opts: { light?: boolean } = {}): Fact
   return out;
 }
 
-/** "督办单 #12 · 任务6" — the title line of cards about one ticket. */
+/** "督办单 #12 · 任务6" (or "问题整改单 #12") — the title line of cards about one ticket. */
 export function ticketTitle(t: TicketView): string {
-  return t.taskSeq === null ? `督办单 #${t.id}` : `督办单 #${t.id} · 任务${t.taskSeq}`;
+  return t.taskSeq === null ? `${ticketNoun(t.kind)} #${t.id}` : `督办单 #${t.id} · 任务${t.taskSeq}`;
 }
 
 /** "🔴 逾期 · 已逾期 3 个工作日", or the state once nothing is due any more. */

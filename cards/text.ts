@@ -34,12 +34,15 @@ export const BUTTON_LABEL: Readonly<Record<ActionId, string>> = {
   reassign: '改派',
   confirmDisclaim: '维持原单位',
   chooseTicket: '就是这件',
+  routeProblem: '交由办理',
+  dismissProblem: '不予受理',
 };
 
 /** Fact names (≤ 5 characters: WeCom's horizontal_content_list keyname). */
 export const FACT = {
   task: '任务',
   milestone: '工作节点',
+  problem: '整改问题',
   due: '完成时限',
   originalDue: '原定时限',
   unit: '责任单位',
@@ -65,7 +68,7 @@ export const HEADING = {
   reminder: (who: string, n: number) => `督办提醒：${who}有 ${n} 件待办`,
   progressForm: (id: number) => `更新进度｜督办单 #${id}`,
   extensionForm: (id: number) => `申请延期｜督办单 #${id}`,
-  review: (id: number, unit: string) => `待审核｜督办单 #${id}（${unit}）`,
+  review: (id: number, unit: string, kind?: string) => (kind === 'PROBLEM' ? `待核验｜问题整改单 #${id}（${unit}）` : `待审核｜督办单 #${id}（${unit}）`),
   extensionRequest: (id: number, unit: string) => `延期申请｜督办单 #${id}（${unit}）`,
   extensionApproved: (id: number) => `延期已同意｜督办单 #${id}`,
   extensionRejected: (id: number) => `延期未同意｜督办单 #${id}`,
@@ -92,11 +95,16 @@ export const INPUT = {
   decisionNote: '审批说明（可选）',
   reassignTo: '改派至（改派时选择）',
   reassignError: '改派须选择单位',
+  dismissReason: '不予受理的原因（点“不予受理”时必填）',
+  dismissReasonError: '不予受理须填写原因',
   noteOptional: '说明（可选）',
   required: (label: string) => `请填写${label}`,
   submitProgress: '提交进度',
   submitExtension: '提交延期申请',
 } as const;
+
+/** What a ticket is called: 问题整改单 (a problem's rectification, section 九) or 督办单. */
+export const ticketNoun = (kind?: string): string => (kind === 'PROBLEM' ? '问题整改单' : '督办单');
 
 export function workdaysLeftText(n: number): string {
   if (n > 0) return `剩余 ${n} 个工作日`;
@@ -145,6 +153,8 @@ export function actionText(action: ActionId, id: number, extra: { percent?: numb
     case 'difficulty': return { command: '', hint: `请联系省数据局统筹调度反映困难（注明「${t}」）` };
     case 'reassign':
     case 'confirmDisclaim': return { command: '', hint: `请在督办控制台处理督办单 ${t} 的退单申请` };
+    case 'routeProblem': return typed(`/问题 分派 P${id} 单位名称`, '交由该单位办理');
+    case 'dismissProblem': return typed(`/问题 不予受理 P${id} 原因`, '不予受理');
     case 'chooseTicket': {
       if (extra.percent === null || extra.percent === undefined) return full(`/进度 ${t}`, '查看');
       return full(`/进度 更新 ${t} ${extra.percent}%${extra.note ? ` ${extra.note}` : ''}`, '记录进度');
@@ -164,4 +174,28 @@ export const LIST = {
   hintsHeading: '操作方式：',
   sameForOthers: '（其余督办单同理）',
   formLink: '填写表单',
+} as const;
+
+/** Words of the problem cards (section 九: 发现—交办—整改—反馈). */
+export const PROBLEM = {
+  ref: (id: number) => `问题P${id}`,
+  fact: {
+    service: '服务事项',
+    grade: '问题等级',
+    gradeReason: '定级依据',
+    source: '问题来源',
+    reportedAt: '反映时间',
+    contact: '联系方式',
+    attachments: '附件',
+  },
+  unknownService: '未识别',
+  description: (text: string) => `问题描述：${text}`,
+  assignedNotice: (grade: string, due: string) => `${grade}问题，请于 ${due} 前完成整改，上传佐证后提交省数据局核验`,
+  routeHeading: (id: number, grade: string) => `待分派｜问题P${id}（${grade}）`,
+  routeReason: (reason: string) => `未能确定承办单位：${reason}`,
+  candidatesHeading: '建议承办单位（点击即交办）：',
+  candidateLine: (unit: string, matched: string, score: number) => `${unit}｜${matched}｜匹配度 ${Math.round(score * 100)}%`,
+  routeButton: (unit: string) => `交由${unit}办理`,
+  routeCommand: (id: number, unit: string) => `/问题 分派 P${id} ${unit}`,
+  otherUnit: (id: number) => `交由其他单位：回复「/问题 分派 P${id} 单位名称」；不予受理：填写原因后点“不予受理”。`,
 } as const;

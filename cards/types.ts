@@ -21,6 +21,8 @@ export const ACTIONS = {
   reassign: 'reassign', // 改派
   confirmDisclaim: 'confirmDisclaim', // 维持原单位
   chooseTicket: 'chooseTicket', // 歧义回复时选定督办单
+  routeProblem: 'routeProblem', // 问题：交由某单位办理（单位在签名令牌中）
+  dismissProblem: 'dismissProblem', // 问题：不予受理
 } as const;
 
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
@@ -74,7 +76,9 @@ export type CardName =
   | 'disclaim-request'
   | 'status'
   | 'help'
-  | 'ticket-chooser';
+  | 'ticket-chooser'
+  | 'problem-assigned'
+  | 'problem-route';
 
 export type OutMessage =
   | { type: 'text'; text: string }
@@ -91,6 +95,8 @@ export type Light = 'GREEN' | 'YELLOW' | 'RED';
 
 export interface TicketView {
   id: number;
+  /** PROBLEM: a problem-rectification ticket (问题整改单); absent or PLAN: a plan ticket (督办单). */
+  kind?: 'PLAN' | 'PROBLEM' | 'RETURN';
   /** Task number as printed in the plan (null for problem tickets). */
   taskSeq: number | null;
   category: string | null;

@@ -73,4 +73,6 @@ export type Audience =
 /** Sends to an audience on the platforms the deployment notifies on (through the outbox). */
 export interface Notifier {
   notify(audience: Audience, message: OutMessage, idempotencyKey: string, ticketId?: number): Promise<void>;
+  /** The platforms it notifies on, for services that write their outbox rows in their own transaction. */
+  readonly platforms?: readonly PlatformName[];
 }

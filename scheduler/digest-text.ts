@@ -8,6 +8,7 @@ import { RANKING_WEIGHTS, type RankedKind, type RankedUnit, type TrendRow, type 
 import { shanghaiParts } from '../domain/calendar.ts';
 import { utf8Bytes } from '../cards/render/truncate.ts';
 import type { AtRiskTicket, DigestFigures } from './digest-figures.ts';
+import { problemBeside, PROBLEM_BESIDE_LINE, type ProblemTotals, type ProblemUnitStats } from '../handlers/services/problem-stats.ts';
 
 export type DigestKind = 'WEEKLY' | 'MONTHLY' | 'DAILY_OVERDUE';
 
@@ -111,11 +112,11 @@ export interface RankingSection {
   unranked: UnitStats[];
 }
 
-function rankingLines(s: RankingSection, asOf: string): string[] {
+function rankingLines(s: RankingSection, asOf: string, problems?: ReadonlyMap<string, ProblemUnitStats>): string[] {
   const tied = (r: TrendRow<RankedUnit>) => s.rows.filter((x) => x.rank === r.rank).length > 1;
   const lines = [`**${KIND_LABEL[s.kind]}排名**（截至 ${asOf}，${s.rows.length} 个单位参与排名；名次后为较上期变化）`];
   for (const r of s.rows) {
-    lines.push(`${r.rank}. ${r.unitName} ${r.score.toFixed(1)} 分${tied(r) ? '（并列）' : ''} ${trendText(r)}`);
+    lines.push(`${r.rank}. ${r.unitName} ${r.score.toFixed(1)} 分${tied(r) ? '（并列）' : ''} ${trendText(r)}${problemBeside(problems?.get(r.unitCode))}`);
   }
   if (s.rows.length === 0) lines.push('暂无参与排名的单位。');
   if (s.unranked.length) lines.push(`未参与排名（无纳入考核的督办单）：${s.unranked.map((u) => u.unitName).join('、')}`);
@@ -126,6 +127,7 @@ const W = RANKING_WEIGHTS;
 export const RULES_LINE =
   `评分：按时完成率 ${W.onTime} 分、完成率 ${W.completion} 分、逾期扣分 ${W.overdue} 分、响应速度 ${W.response} 分、审核退回 ${W.returns} 分，满分 100 分；` +
   '得分相同依次比较按时完成率、逾期工作日合计，均相同者并列。完整规则见控制台排名页。';
+
 
 /** Keeps the first lines within the byte budget, saying how many were left out. */
 export function fit(lines: string[], budget: number, where = '控制台'): string[] {
@@ -147,9 +149,11 @@ export function fit(lines: string[], budget: number, where = '控制台'): strin
 }
 
 /** Ranking sections packed into as few markdown messages as fit, the rules line last. */
-export function rankingMessages(sections: RankingSection[], asOf: string): string[] {
-  const blocks = sections.map((s) => fit(rankingLines(s, asOf), MAX_MESSAGE_BYTES - utf8Bytes(RULES_LINE) - 2, '控制台排名页').join('\n'));
-  blocks.push(RULES_LINE);
+export function rankingMessages(sections: RankingSection[], asOf: string, problems?: ReadonlyMap<string, ProblemUnitStats>): string[] {
+  const beside = problems !== undefined && [...problems.values()].some((p) => p.open > 0);
+  const rules = beside ? `${RULES_LINE}\n${PROBLEM_BESIDE_LINE}` : RULES_LINE;
+  const blocks = sections.map((s) => fit(rankingLines(s, asOf, problems), MAX_MESSAGE_BYTES - utf8Bytes(rules) - 2, '控制台排名页').join('\n'));
+  blocks.push(rules);
   const messages: string[] = [];
   for (const b of blocks) {
     const last = messages[messages.length - 1];
@@ -157,4 +161,41 @@ export function rankingMessages(sections: RankingSection[], asOf: string): strin
     else messages.push(b);
   }
   return messages;
+}
+
+export interface ProblemSection {
+  totals: ProblemTotals;
+  byUnit: ProblemUnitStats[];
+  window: { firstDay: string; lastDay: string };
+}
+
+/** Units with open problems listed in the 问题整改 section. */
+export const PROBLEM_TOP_UNITS = 10;
+
+const rateText = (r: number | null): string => (r === null ? '—（本期无销号）' : `${r.toFixed(1)}%`);
+
+/** The 问题整改 section: counts and unit names only — no description, contact or other personal data. */
+export function problemMarkdown(title: string, s: ProblemSection): string {
+  const t = s.totals;
+  const span = s.window.firstDay === s.window.lastDay ? s.window.firstDay : `${s.window.firstDay} 至 ${s.window.lastDay}`;
+  const g = t.receivedByGrade;
+  const lines = [
+    `**${title}**`,
+    `- ${span} 受理问题 ${t.received} 件（严重 ${g.SEVERE}、较重 ${g.SERIOUS}、一般 ${g.GENERAL}），不予受理 ${t.dismissed} 件`,
+    `- ${span} 销号 ${t.closed} 件，其中按时整改 ${t.closedOnTime} 件，按时整改率 ${rateText(t.onTimeRate)}`,
+    `- 目前整改中 ${t.open} 件，其中逾期 ${t.overdueOpen} 件；待省数据局分派 ${t.pendingRoute} 件`,
+  ];
+  const open = s.byUnit
+    .filter((u) => u.open > 0)
+    .sort((a, b) => b.open - a.open || b.overdueOpen - a.overdueOpen || a.sortOrder - b.sortOrder || a.unitCode.localeCompare(b.unitCode));
+  if (open.length) {
+    lines.push('', `**未销号问题较多的单位**（前 ${Math.min(PROBLEM_TOP_UNITS, open.length)} 个，共 ${open.length} 个单位有未销号问题）`);
+    open.slice(0, PROBLEM_TOP_UNITS).forEach((u, i) => {
+      lines.push(`${i + 1}. ${u.unitName} ${u.open} 件${u.overdueOpen ? `（逾期 ${u.overdueOpen} 件）` : ''}${u.onTimeRate === null ? '' : `，本期按时整改率 ${u.onTimeRate.toFixed(1)}%`}`);
+    });
+  } else {
+    lines.push('', '目前没有未销号的问题。');
+  }
+  lines.push('', '按时整改率 = 本期在整改时限内销号的问题 ÷ 本期销号的问题。');
+  return fit(lines, MAX_MESSAGE_BYTES).join('\n');
 }

@@ -23,7 +23,7 @@ import {
   type Period,
   type PeriodKind,
 } from '../domain/schedule/periods.ts';
-import { rankUnits, rankWithTrend, type RankedKind } from '../domain/schedule/ranking.ts';
+import { rankUnits, rankWithTrend, type RankedKind, type UnitStats } from '../domain/schedule/ranking.ts';
 import type { OutMessage } from '../cards/types.ts';
 import { enqueue } from '../bot/outbox/enqueue.ts';
 import type { OutboxInput } from '../bot/outbox/types.ts';
@@ -33,13 +33,17 @@ import { digestFigures, type DigestFigures, type DoneWindow } from './digest-fig
 import {
   digestTitle,
   ON_DEMAND_RE,
+  periodText,
   overdueMarkdown,
+  problemMarkdown,
   rankingMessages,
   summaryMarkdown,
   type DigestKind,
   type RankingSection,
 } from './digest-text.ts';
 import { instantParam } from './instant.ts';
+import { problemSection } from './digest-problems.ts';
+import type { ProblemTotals } from '../handlers/services/problem-stats.ts';
 import type { CompletionChartInput, SchedulerDeps } from './types.ts';
 
 export type { DigestKind } from './digest-text.ts';
@@ -63,6 +67,8 @@ export interface DigestData {
   newlyDone: number;
   window: { from: string; to: string };
   ranking: Record<RankedKind, { unitCode: string; unitName: string; rank: number; score: number }[]> | null;
+  /** The 问题整改 figures, when the problem loop is in use. */
+  problems?: ProblemTotals | null;
 }
 
 export interface BuiltDigest {
@@ -166,7 +172,7 @@ function shortLabel(period: string): string {
  * The latest scheduled digests of a kind before this period (one row per period: the groups of a
  * period share their figures). Scheduled labels never contain 'T'; on-demand digests are no reference.
  */
-async function history(deps: DigestDeps, kind: DigestKind, period: string): Promise<History> {
+async function history(deps: Pick<DigestDeps, 'db' | 'log'>, kind: DigestKind, period: string): Promise<History> {
   const sql = deps.db.sql;
   const latest = await sql.query<{ id: unknown }>(
     `SELECT MIN(id) AS id FROM digest WHERE kind = ? AND period <> ? AND period NOT LIKE '%T%' AND data IS NOT NULL
@@ -195,6 +201,23 @@ async function history(deps: DigestDeps, kind: DigestKind, period: string): Prom
       .map((d) => ({ label: shortLabel(d.period), completion: d.data.completionRate! }))
       .reverse(),
   };
+}
+
+/**
+ * The ranking of a digest: `units` ranked by the published rules, with ↑↓ against the latest
+ * scheduled digest of the kind, and the completion trend of those digests. The web ranking board
+ * (web/server/read/ranking.ts) calls this too, so the console shows the digest's numbers.
+ */
+export async function digestRanking(
+  deps: Pick<DigestDeps, 'db' | 'log'>,
+  kind: DigestKind,
+  period: string,
+  units: readonly UnitStats[],
+): Promise<{ sections: RankingSection[]; trend: History['trend'] }> {
+  const ranked = rankUnits(units);
+  const past = await history(deps, kind, period);
+  const sections = RANKED.map((k) => ({ kind: k, rows: rankWithTrend(ranked[k].rows, past.ranking?.[k] ?? null), unranked: ranked[k].unranked }));
+  return { sections, trend: past.trend };
 }
 
 async function chartMessage(
@@ -231,15 +254,18 @@ export async function buildDigest(deps: DigestDeps, kind: DigestKind, period: st
   const title = digestTitle(kind, period, late);
   const markdowns: { title: string; md: string }[] = [];
   let ranking: RankingSection[] | null = null;
+  let problems: Awaited<ReturnType<typeof problemSection>> = null;
   let chart: OutMessage | null = null;
   if (daily) {
     markdowns.push({ title, md: overdueMarkdown(title, figures, now, late) });
   } else {
     markdowns.push({ title, md: summaryMarkdown(title, figures, now, late) });
-    const ranked = rankUnits(figures.units);
-    const past = await history(deps, kind, period);
-    ranking = RANKED.map((k) => ({ kind: k, rows: rankWithTrend(ranked[k].rows, past.ranking?.[k] ?? null), unranked: ranked[k].unranked }));
-    for (const md of rankingMessages(ranking, today)) markdowns.push({ title: `${title} 排名`, md });
+    problems = await problemSection(deps.db, window, today);
+    if (problems) markdowns.push({ title: `${title} 问题整改`, md: problemMarkdown(`问题整改情况（${periodText(period)}）`, problems) });
+    const past = await digestRanking(deps, kind, period, figures.units);
+    ranking = past.sections;
+    const beside = problems ? new Map(problems.byUnit.map((u) => [u.unitCode, u])) : undefined;
+    for (const md of rankingMessages(ranking, today, beside)) markdowns.push({ title: `${title} 排名`, md });
     chart = await chartMessage(deps, title, figures, [...past.trend, { label: shortLabel(period), completion: figures.completionRate }]);
   }
   const messages: OutMessage[] = markdowns.map((m) => V.markdown(m.title, m.md));
@@ -259,6 +285,7 @@ export async function buildDigest(deps: DigestDeps, kind: DigestKind, period: st
     ranking: ranking
       ? (Object.fromEntries(ranking.map((s) => [s.kind, s.rows.map((r) => ({ unitCode: r.unitCode, unitName: r.unitName, rank: r.rank, score: r.score }))])) as DigestData['ranking'])
       : null,
+    problems: problems?.totals ?? null,
   };
   return { kind, period, late, title, messages, content: markdowns.map((m) => m.md).join('\n\n'), data, figures, ranking };
 }

@@ -14,6 +14,8 @@ import * as V from '../handlers/views.ts';
 
 interface InfoRow {
   id: number;
+  kind: TicketInfo['kind'];
+  problem_id: number | null;
   title: string;
   task_seq: number | null;
   category: string | null;
@@ -44,7 +46,7 @@ export async function ticketInfosById(
   for (let i = 0; i < unique.length; i += CHUNK) {
     const part = unique.slice(i, i + CHUNK);
     const rows = await sql.query<InfoRow>(
-      `SELECT t.id, t.title, k.seq AS task_seq, k.category, m.text AS milestone, t.unit_code, u.name AS unit_name,
+      `SELECT t.id, t.kind, t.problem_id, t.title, k.seq AS task_seq, k.category, m.text AS milestone, t.unit_code, u.name AS unit_name,
               t.due, t.original_due, t.status, t.progress, t.extension_due, t.extension_reason, t.disclaim_reason
          FROM ticket t
          JOIN unit u ON u.code = t.unit_code
@@ -57,6 +59,8 @@ export async function ticketInfosById(
       const id = Number(r.id);
       out.set(id, {
         id,
+        kind: r.kind,
+        problemId: r.problem_id === null ? null : Number(r.problem_id),
         title: r.title,
         taskSeq: r.task_seq === null ? null : Number(r.task_seq),
         category: r.category,
@@ -164,7 +168,7 @@ export async function buildReminderCards(groups: readonly RecipientReminders[], 
     const t = ctx.tickets.get(id);
     if (!t) return null;
     return {
-      id, title: '', taskSeq: null, category: null, milestone: '', unitCode: t.unitCode, unitName: unitName.get(t.unitCode) ?? t.unitCode,
+      id, kind: 'PLAN', problemId: null, title: '', taskSeq: null, category: null, milestone: '', unitCode: t.unitCode, unitName: unitName.get(t.unitCode) ?? t.unitCode,
       due: t.due, originalDue: t.due, workdaysLeft: ctx.cal.workdaysBetween(ctx.today, t.due),
       light: trafficLight(t, ctx.today, ctx.cal, ctx.yellow), status: t.status, progress: 0,
       extensionDue: null, extensionReason: null, disclaimReason: null,

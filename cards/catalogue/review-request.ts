@@ -28,7 +28,7 @@ export interface ReviewCardData {
 export function reviewCard(d: ReviewCardData): OutMessage {
   const t = d.ticket;
   return cardMessage('review-request', expand(TEMPLATE, {
-    title: HEADING.review(t.id, t.unitName),
+    title: HEADING.review(t.id, t.unitName, t.kind),
     subtitle: ticketSubtitle(t),
     facts: [...ticketFacts(t), { k: FACT.submitter, v: d.submitter }],
     note: d.note ? LIST.submitterNote(d.note) : '',

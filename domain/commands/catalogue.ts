@@ -226,7 +226,59 @@ export const COMMANDS = [
       },
     ],
   },
-  // /问题 (problem intake, section 九) is added with the problem-ticket loop.
+  {
+    name: '问题',
+    aliases: ['problem', 'wt'],
+    pinyin: ['wen', 'ti'],
+    description: '问题工单（发现—交办—整改—反馈）：登记问题、分派承办单位、不予受理、查看未销号问题',
+    forms: [
+      // Listed first so that a bare "/问题" is answered with how to file one; a message that names a
+      // keyword (分派, 列表…) still goes to that form, because a form whose keyword is present wins.
+      {
+        sub: '登记',
+        roles: BUREAU,
+        description: '登记发现的问题：按规则分级、分派承办单位并生成问题整改单',
+        usage: '/问题 服务名称 问题描述',
+        examples: ['/问题 住房公积金提取 线上提取多次提交失败，群众反映无法办理', '/问题 社保查询 株洲市查询结果与实际缴费不一致'],
+        params: [
+          { kind: 'word', key: 'service', label: '服务名称' },
+          { kind: 'text', key: 'description', label: '问题描述' },
+        ],
+      },
+      {
+        sub: '分派',
+        roles: BUREAU,
+        description: '把待分派的问题交由一个单位整改（已交办的问题则改派）',
+        usage: '/问题 分派 P问题编号 单位名称',
+        examples: ['/问题 分派 P12 省人力资源社会保障厅', '/问题 分派 P12 长沙市'],
+        params: [
+          { kind: 'literal', words: ['分派', '交办', '指派', 'assign'], label: '“分派”' },
+          { kind: 'problem', key: 'problem', label: '问题编号' },
+          { kind: 'text', key: 'unit', label: '承办单位名称' },
+        ],
+      },
+      {
+        sub: '不予受理',
+        roles: BUREAU,
+        description: '待分派的问题不予受理（重复反映、非政务服务问题等），须写明原因，来源可查看',
+        usage: '/问题 不予受理 P问题编号 原因',
+        examples: ['/问题 不予受理 P12 重复反映，已并入 P8 办理'],
+        params: [
+          { kind: 'literal', words: ['不予受理', 'dismiss'], label: '“不予受理”' },
+          { kind: 'problem', key: 'problem', label: '问题编号' },
+          { kind: 'text', key: 'reason', label: '不予受理的原因' },
+        ],
+      },
+      {
+        sub: '列表',
+        roles: BUREAU,
+        description: '查看未销号的问题（个人信息已脱敏）',
+        usage: '/问题 列表',
+        examples: ['/问题 列表'],
+        params: [{ kind: 'literal', words: ['列表', 'list'], label: '“列表”' }],
+      },
+    ],
+  },
   {
     name: '帮助',
     aliases: ['help', 'bz'],

@@ -22,6 +22,7 @@ export const problems = {
     zh: '这里需要督办单编号（如 #123），不是任务编号',
     en: 'a ticket id is expected here, not a task number',
   }),
+  problemNotNumber: (): Problem => ({ zh: '问题编号应为 P 加数字（如 P12）', en: 'problem id is not P followed by a number' }),
   taskInvalid: (): Problem => ({ zh: '任务编号应为正整数', en: 'task number must be a positive integer' }),
   percentInvalid: (text: string): Problem => ({
     zh: `“${clip(text)}”不是有效的进度，进度应为 0–100 之间的百分比`,

@@ -95,6 +95,28 @@ function readTarget(text: string): Read<Target | null> {
   return ok({ kind: 'unit', text: unit }, text, unit.length);
 }
 
+// ---- problems (问题) ---------------------------------------------------------------------------
+
+const PROBLEM_RE = /^(?:(?:问题\s*[#:：]?\s*|#?\s*[Pp]\s*)(\d+)|(\d+))(?![\d])/;
+const PROBLEM_PREFIX_ONLY_RE = /^(?:问题|#?[Pp])(?!\d)/;
+
+/** `P12`, `p12`, `#P12`, `问题12`, `问题#12`, or a bare `12`. */
+function readProblemRef(text: string): Read<number> {
+  const m = PROBLEM_RE.exec(text);
+  if (m) {
+    const digits = m[1] ?? m[2] ?? '';
+    if (digits.length > MAX_TICKET_DIGITS || Number(digits) < 1) return invalid(problems.problemNotNumber());
+    return ok(Number(digits), text, m[0].length);
+  }
+  return PROBLEM_PREFIX_ONLY_RE.test(text) ? invalid(problems.problemNotNumber()) : ABSENT;
+}
+
+/** One word: up to the first space or punctuation (a service name such as 住房公积金提取). */
+function readWord(text: string): Read<string> {
+  const token = FIRST_TOKEN_RE.exec(text)?.[0] ?? '';
+  return token === '' ? ABSENT : ok(token, text, token.length);
+}
+
 // ---- percent and date ------------------------------------------------------------------------
 
 const PERCENT_RES: readonly { re: RegExp; value: (m: RegExpExecArray) => number | null }[] = [
@@ -221,5 +243,9 @@ export function readValue(kind: ValueKind, text: string, today: ISODate): Read {
       return readText(text);
     case 'command':
       return readCommandName(text);
+    case 'problem':
+      return readProblemRef(text);
+    case 'word':
+      return readWord(text);
   }
 }

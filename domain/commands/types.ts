@@ -35,10 +35,11 @@ export type Target = TaskRef | TicketRef | UnitRef;
  * - `taskOrTicket` `#123` → ticket, `任务6` or a bare number → task;
  * - `target` like `taskOrTicket`, anything else is a unit name (free text up to the end);
  * - `percent` `80%` / `80` / `百分之八十` / `八成`; `date` `2026-12-31` / `12月31日` / `12-31`;
+ * - `problem` `P12` / `问题12` / `12`; `word` one word (up to a space or punctuation);
  * - `text` the rest of the message; `command` a command name or alias (for /帮助);
  * - `choice` one of `options`; `literal` a keyword that selects the form (its `sub`).
  */
-export type ValueKind = 'ticket' | 'task' | 'taskOrTicket' | 'target' | 'percent' | 'date' | 'text' | 'command';
+export type ValueKind = 'ticket' | 'task' | 'taskOrTicket' | 'target' | 'percent' | 'date' | 'text' | 'command' | 'problem' | 'word';
 
 export interface ChoiceOption {
   readonly value: string;
@@ -108,6 +109,8 @@ interface KindValues {
   date: ISODate;
   text: string;
   command: CommandName;
+  problem: number;
+  word: string;
 }
 
 type ValueOf<P> = P extends { kind: 'choice'; options: readonly (infer O)[] }

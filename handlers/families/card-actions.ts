@@ -10,6 +10,8 @@ import { TICKET_STATUS_LABELS } from '../../domain/ticket/types.ts';
 import { info, perform, tokens } from '../ticket-flow.ts';
 import { disclaimTicket, recordDifficulty, decideDisclaim } from '../services/ticket-extras.ts';
 import * as V from '../views.ts';
+import { handleProblemAction, PROBLEM_ACTIONS } from './problems.ts';
+import { problemCardFor } from '../services/problem-notify.ts';
 import type { HandlerArgs } from '../context.ts';
 
 const DONE_LINES: Record<string, string> = {
@@ -38,6 +40,8 @@ export async function handleCardAction(args: HandlerArgs, token: string, values:
     await args.conv.reply(V.text(e.message), args.key('forged'));
     return;
   }
+  // The routing card's buttons are about a problem, not a ticket.
+  if (PROBLEM_ACTIONS.has(claim.action)) return handleProblemAction(args, claim, values);
   const { action, ticketId } = claim;
   const current = await info(args, ticketId);
   if (!current) {
@@ -49,7 +53,9 @@ export async function handleCardAction(args: HandlerArgs, token: string, values:
   const act = async (ticketAction: Parameters<typeof perform>[2], line: string) => {
     const r = await perform(args, ticketId, ticketAction);
     if (r.ok) {
-      await args.conv.updateCard(V.cardDone(r.info, `${line} · ${stamp(args)}`, tokensFor(args, r.info)), args.key('update'));
+      const done = `${line} · ${stamp(args)}`;
+      const card = (await problemCardFor(args.deps, args.deps.now(), r.info, done)) ?? V.cardDone(r.info, done, tokensFor(args, r.info));
+      await args.conv.updateCard(card, args.key('update'));
     } else if (r.code === 'TICKET_ILLEGAL_TRANSITION') {
       // A used or stale button: say so politely, refresh the card, change nothing.
       await args.conv.reply(V.text(`该操作已处理过，督办单 #${ticketId} 当前状态为「${TICKET_STATUS_LABELS[current.status]}」，无需重复点击。`), args.key('stale'));

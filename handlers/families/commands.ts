@@ -13,6 +13,9 @@ import { exportTickets } from '../services/export.ts';
 import { statusSummary } from '../services/status.ts';
 import { findUnit } from '../services/units.ts';
 import { rankingReply, digestNow } from '../services/reports.ts';
+import { handleProblemCommand } from './problems.ts';
+import { maskPersonalData } from '../../domain/problems/index.ts';
+import { chaseTickets } from '../services/chase.ts';
 import * as V from '../views.ts';
 import type { HandlerArgs } from '../context.ts';
 
@@ -114,15 +117,8 @@ async function run(args: HandlerArgs, c: ParsedCommand): Promise<void> {
       const list = await ticketsOf(args, c.target, true);
       if (typeof list === 'string') return say(args, list);
       if (!list.length) return say(args, '没有需要催办的待办督办单。');
-      const byUnit = new Map<string, TicketInfo[]>();
-      for (const t of list) byUnit.set(t.unitCode, [...(byUnit.get(t.unitCode) ?? []), t]);
-      for (const [unit, tickets] of byUnit) {
-        await args.deps.notifier.notify({ unit }, V.reminder(tickets, c.note, `${args.actor.name}催办`, (t) => tokens(args, t.id, V.officerActionsFor(t.status))), `chase:${unit}:${args.key('')}`);
-      }
-      await args.deps.db.prisma.ticketEvent.createMany({
-        data: list.map((t) => ({ ticketId: t.id, type: 'chase', actorId: args.actor.personId, actorName: args.actor.name, actorRole: args.actor.role, note: c.note ?? '催办', createdAt: args.deps.now() })),
-      });
-      return say(args, `已向 ${byUnit.size} 个单位催办 ${list.length} 件督办单。`);
+      const r = await chaseTickets(args, list, c.note ?? null, args.key(''));
+      return say(args, `已向 ${r.units} 个单位催办 ${r.tickets} 件督办单。`);
     }
     case '导出': {
       const d = deny(args, 'export');
@@ -136,6 +132,8 @@ async function run(args: HandlerArgs, c: ParsedCommand): Promise<void> {
       if (d) return say(args, d);
       return void (await args.conv.reply(await rankingReply(args, c.scope), args.key('ranking')));
     }
+    case '问题':
+      return handleProblemCommand(args, c);
     case '通报': {
       const d = deny(args, 'view');
       if (d) return say(args, d);
@@ -154,8 +152,11 @@ const EVENT_LABEL: Record<string, string> = {
 /** The ticket's timeline: every event with its actor, and the evidence on file. */
 async function timeline(args: HandlerArgs, ticketId: number) {
   const events = await args.deps.db.prisma.ticketEvent.findMany({ where: { ticketId }, orderBy: { id: 'asc' }, take: 50 });
+  // A problem's ticket: notes may repeat the reporter's personal data, shown masked.
+  const problem = (await args.deps.db.prisma.ticket.findUnique({ where: { id: ticketId }, select: { kind: true } }))?.kind === 'PROBLEM';
+  const note = (s: string) => (problem ? maskPersonalData(s) : s);
   const fmt = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
-  const lines = events.map((e) => `- ${fmt.format(e.createdAt)} ${e.actorName} ${EVENT_LABEL[e.type] ?? e.type}${e.note ? `：${e.note}` : ''}`);
+  const lines = events.map((e) => `- ${fmt.format(e.createdAt)} ${e.actorName} ${EVENT_LABEL[e.type] ?? e.type}${e.note ? `：${note(e.note)}` : ''}`);
   return V.markdown(`督办单 #${ticketId} 办理记录`, lines.join('\n') || '暂无记录');
 }
 

@@ -43,7 +43,8 @@ export async function handleAttachment(args: HandlerArgs, attachment: InboundAtt
     await args.conv.reply(V.evidenceReceipt(t, stored), args.key('evidence'));
   } catch (e) {
     if (!isDomainError(e)) throw e;
-    args.deps.log.warn({ code: e.code, ticketId: t.id }, e.messageEn);
+    // A full disk needs an operator; a refused file (type, size) is the sender's to fix.
+    args.deps.log[e.code === 'EVIDENCE_DISK_FULL' ? 'error' : 'warn']({ code: e.code, ticketId: t.id }, e.messageEn);
     await args.conv.reply(V.text(e.message), args.key('evidence-refused'));
   }
 }

@@ -108,7 +108,8 @@ export async function storeEvidence(db: Database, dir: string, input: EvidenceIn
   return { id: row.id, sha256, name, mime, size: row.size, duplicate: false };
 }
 
-async function writeBlob(path: string, bytes: Uint8Array): Promise<void> {
+/** Writes a content-addressed blob once (the same bytes at the same path are kept as they are). */
+export async function writeBlob(path: string, bytes: Uint8Array): Promise<void> {
   try {
     const s = await stat(path);
     if (s.size === bytes.byteLength) return; // same content already stored

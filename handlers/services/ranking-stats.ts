@@ -54,8 +54,8 @@ export async function unitStats(db: Database, cal: WorkCalendar, today: string):
     ),
     // 退单 are counted against the unit that raised them (the event's actor unit is the ticket's unit then).
     db.sql.query<{ unit_code: string; n: unknown }>(
-      `SELECT p.unit_code, COUNT(*) AS n FROM ticket_event e JOIN person p ON p.id = e.actor_id
-        WHERE e.type = 'disclaim' AND p.unit_code IS NOT NULL GROUP BY p.unit_code`,
+      `SELECT p.unit_code, COUNT(*) AS n FROM ticket_event e JOIN person p ON p.id = e.actor_id JOIN ticket t ON t.id = e.ticket_id
+        WHERE e.type = 'disclaim' AND t.kind = 'PLAN' AND p.unit_code IS NOT NULL GROUP BY p.unit_code`,
     ),
   ]);
   const stats = new Map<string, UnitStats>(

@@ -6,6 +6,9 @@ import type { TicketStatus } from '../../domain/ticket/types.ts';
 
 export interface TicketInfo {
   id: number;
+  kind: 'PLAN' | 'PROBLEM' | 'RETURN';
+  /** The problem a PROBLEM ticket rectifies. */
+  problemId: number | null;
   title: string;
   taskSeq: number | null;
   category: string | null;
@@ -34,6 +37,8 @@ type Row = Awaited<ReturnType<Database['prisma']['ticket']['findFirstOrThrow']>>
 function toInfo(t: Row, today: string, cal: WorkCalendar, yellow: number): TicketInfo {
   return {
     id: t.id,
+    kind: t.kind,
+    problemId: t.problemId,
     title: t.title,
     taskSeq: t.milestone?.task.seq ?? null,
     category: t.milestone?.task.category ?? null,

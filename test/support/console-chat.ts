@@ -27,9 +27,13 @@ export class ConsoleChat {
   private web!: WebClient;
   private constructor(readonly app: App, readonly base: string, private server: Server, private dir: string, readonly clock: { readonly now: Date }) {}
 
-  static async start(now = new Date('2026-06-22T02:00:00Z')): Promise<ConsoleChat> {
+  /** `databaseUrl`: a migrated database to run on instead of a fresh SQLite file (PostgreSQL runs). */
+  static async start(now = new Date('2026-06-22T02:00:00Z'), opts: { databaseUrl?: string } = {}): Promise<ConsoleChat> {
     const dir = mkdtempSync(join(tmpdir(), 'duban-chat-'));
-    const config = loadConfig({ DATABASE_URL: `file:${join(dir, 'duban.db')}`, DUBAN_EVIDENCE_DIR: join(dir, 'evidence'), PORT: '0', LOG_LEVEL: 'silent' });
+    const config = loadConfig({
+      DATABASE_URL: opts.databaseUrl ?? `file:${join(dir, 'duban.db')}`, DUBAN_EVIDENCE_DIR: join(dir, 'evidence'), PORT: '0', LOG_LEVEL: 'silent',
+      ...(opts.databaseUrl ? { DUBAN_ACTION_SECRET: 'console-chat-action-secret' } : {}),
+    });
     const log = createLogger('silent');
     // Time starts at `now` and runs on, as it does for a real server.
     const started = Date.now();

@@ -5,7 +5,7 @@ const names = (role: (typeof ROLES)[number]) => commandsFor(role).map((c) => c.n
 
 describe('commandsFor', () => {
   it('bureau staff get the supervision commands', () => {
-    expect(names('BUREAU_STAFF')).toEqual(['督办', '催办', '进度', '审核', '延期', '通报', '排名', '导出', '帮助']);
+    expect(names('BUREAU_STAFF')).toEqual(['督办', '催办', '进度', '审核', '延期', '通报', '排名', '导出', '问题', '帮助']);
     expect(names('BUREAU_ADMIN')).toEqual(names('BUREAU_STAFF'));
   });
 
