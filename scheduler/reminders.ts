@@ -27,7 +27,7 @@ import type { OutboxInput } from '../bot/outbox/types.ts';
 import { loadCalendar } from '../handlers/services/calendar.ts';
 import { instantParam } from './instant.ts';
 import { lastRun, recordRun } from './lease.ts';
-import { memoCalendar } from './memo-calendar.ts';
+import { memoCalendar } from '../domain/calendar-memo.ts';
 import { buildReminderCards, type CardContext, type RecipientReminders, type ReminderCard } from './reminder-cards.ts';
 import type { SchedulerDeps } from './types.ts';
 

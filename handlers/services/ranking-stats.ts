@@ -4,6 +4,7 @@
  * one GROUP BY; overdue and response times grouped by (unit, date) so that working days — which
  * need the holiday calendar — are computed once per distinct date, never once per ticket.
  */
+import { memoCalendar } from '../../domain/calendar-memo.ts';
 import type { Database, Provider } from '../../prisma/client.ts';
 import type { WorkCalendar } from '../../domain/calendar.ts';
 import { overdueWorkdays } from '../../domain/calendar.ts';
@@ -16,7 +17,9 @@ export function shanghaiDateSql(provider: Provider, column: string): string {
 
 const num = (v: unknown) => Number(v ?? 0);
 
-export async function unitStats(db: Database, cal: WorkCalendar, today: string): Promise<UnitStats[]> {
+export async function unitStats(db: Database, plainCal: WorkCalendar, today: string): Promise<UnitStats[]> {
+  // Thousands of (due, done) pairs share a few hundred dates: ask the calendar once per pair.
+  const cal = memoCalendar(plainCal);
   const p = db.provider;
   const [units, counts, overdue, lateDone, accepted, returns, disclaims] = await Promise.all([
     db.sql.query<{ code: string; name: string; kind: string; sort_order: number }>(

@@ -22,7 +22,7 @@ import { returnsComplianceByUnit, type UnitReturnsCompliance } from '../../../ha
 import { digestRanking, onDemandPeriod, reportWindow, type DigestKind } from '../../../scheduler/digests.ts';
 import type { RankingSection } from '../../../scheduler/digest-text.ts';
 import { instantParam } from '../../../scheduler/instant.ts';
-import { memoCalendar } from '../../../scheduler/memo-calendar.ts';
+import { memoCalendar } from '../../../domain/calendar-memo.ts';
 
 export const RANKING_PERIODS = ['week', 'month', 'plan'] as const;
 export type RankingPeriod = (typeof RANKING_PERIODS)[number];

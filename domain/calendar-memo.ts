@@ -4,7 +4,7 @@
  * pure, so they are cached for the life of one sweep. Hot path: nested maps and no closures per
  * call (no key strings to build, nothing to allocate on a hit).
  */
-import type { WorkCalendar } from '../domain/calendar.ts';
+import type { WorkCalendar } from './calendar.ts';
 
 type Table<V> = Map<string, Map<string | number, V>>;
 
