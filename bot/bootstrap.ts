@@ -30,12 +30,28 @@ export async function prepareDatabase(config: Config, log: Logger): Promise<Data
       );
     }
   }
-  return openDatabase(config.DATABASE_URL);
+  const db = await openDatabase(config.DATABASE_URL);
+  // A database outage is logged once, by this process's logger, with its duration when it ends.
+  db.availability.attach(log);
+  return db;
 }
+
+/** Any fixed number: the PostgreSQL advisory lock that lets one of several starting replicas seed. */
+const SEED_LOCK = 2_026_057;
 
 /** First start only: nothing happens once any plan exists. */
 export async function seedIfEmpty(db: Database, config: Config, log: Logger, now: Date): Promise<void> {
   if (!config.DUBAN_SEED_PLAN) return;
+  if (db.provider === 'sqlite') return seed(db, config, log, now);
+  // Replicas started together on an empty database would each seed and all but one fail on the
+  // unique keys: the first takes the lock and seeds, the others wait for it and find the plan there.
+  await db.sql.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(?)', [SEED_LOCK]);
+    await seed(db, config, log, now);
+  });
+}
+
+async function seed(db: Database, config: Config, log: Logger, now: Date): Promise<void> {
   if ((await db.prisma.plan.count()) > 0) return;
   const bytes = readFileSync(config.DUBAN_SEED_PLAN);
   const parsed = parsePlan(bytes);

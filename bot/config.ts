@@ -55,6 +55,12 @@ const schema = z.object({
    * platforms' request timeouts, since a claim older than this can be taken while still in flight.
    */
   DUBAN_OUTBOX_LEASE_S: z.coerce.number().int().min(10).max(3600).default(60),
+  /**
+   * How many replicas run (deliver) at once. Rate limits are kept in each process's memory, so each
+   * replica keeps 1/N of every platform limit (WeCom drops what exceeds its limits without an error);
+   * set it to the replica count, or more.
+   */
+  DUBAN_REPLICAS: z.coerce.number().int().min(1).max(64).default(1),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -13,6 +13,7 @@ import { PrismaClient as SqliteClient } from './generated/sqlite/client.ts';
 import { PrismaClient as PgClient } from './generated/postgresql/client.ts';
 import { DomainError } from '../domain/errors.ts';
 import { pgRawSql, sqliteRawSql, type Provider, type RawSql } from './raw-sql.ts';
+import { Availability, trackedRawSql } from './availability.ts';
 
 export type { Provider, RawSql } from './raw-sql.ts';
 export type PrismaClient = SqliteClient;
@@ -24,6 +25,8 @@ export interface Database {
   readonly safeUrl: string;
   readonly prisma: PrismaClient;
   readonly sql: RawSql;
+  /** Connection failures of this database, logged once per outage (see availability.ts). */
+  readonly availability: Availability;
   close(): Promise<void>;
 }
 
@@ -88,6 +91,7 @@ export async function openDatabase(url: string): Promise<Database> {
       safeUrl,
       prisma,
       sql: sqliteRawSql(raw),
+      availability: new Availability(safeUrl),
       async close() {
         await prisma.$disconnect();
         raw.close();
@@ -101,13 +105,16 @@ export async function openDatabase(url: string): Promise<Database> {
     await pool.end().catch(() => undefined);
     throw unreachable(safeUrl, e);
   }
-  const adapter = new PrismaPg(pool, target.schema ? { schema: target.schema } : undefined);
+  const availability = new Availability(safeUrl);
+  pool.on('error', (e) => availability.failed(e));
+  const adapter = new PrismaPg(pool, { ...(target.schema ? { schema: target.schema } : {}), onConnectionError: (e) => availability.failed(e) });
   const prisma = new PgClient({ adapter }) as unknown as PrismaClient;
   return {
     provider: 'postgresql',
     safeUrl,
     prisma,
-    sql: pgRawSql(pool),
+    sql: trackedRawSql(pgRawSql(pool), availability),
+    availability,
     async close() {
       await prisma.$disconnect();
       await pool.end();

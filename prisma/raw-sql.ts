@@ -159,16 +159,22 @@ function pgRawSqlOn(client: PgQueryable, pool: pg.Pool | null): RawSql {
     async transaction<T>(fn: (tx: RawSql) => Promise<T>): Promise<T> {
       if (!pool) return fn(self); // already inside a transaction
       const conn = await pool.connect();
+      // A connection that dies while checked out emits 'error' on its client, and an 'error' event
+      // nobody listens to ends the process; the statement in progress rejects anyway.
+      const ignore = () => undefined;
+      conn.on('error', ignore);
+      let broken: Error | undefined;
       try {
         await conn.query('BEGIN');
         const result = await fn(pgRawSqlOn(conn, null));
         await conn.query('COMMIT');
         return result;
       } catch (e) {
-        await conn.query('ROLLBACK').catch(() => undefined);
+        await conn.query('ROLLBACK').catch((rollbackFailed: Error) => (broken = rollbackFailed));
         throw e;
       } finally {
-        conn.release();
+        conn.removeListener('error', ignore);
+        conn.release(broken); // a connection that cannot even roll back is discarded, not pooled
       }
     },
     async insertMany(table, columns, rows, conflict) {

@@ -14,6 +14,7 @@ import type { DingtalkConfig } from './config.ts';
 import { decodeCallback, type DingtalkInboundMessage, type FileSource } from './decode.ts';
 import { verifyCallbackSignature } from './sign.ts';
 import { readRawBody } from '../core/raw-body.ts';
+import { isUnavailable } from '../../prisma/availability.ts';
 
 export const DINGTALK_CALLBACK_PATH = '/dingtalk/callback';
 /** Robot messages are a few KB (text ≤ ~20 KB); anything much larger is not DingTalk. */
@@ -66,7 +67,8 @@ export function registerDingtalkRoutes(router: Router, deps: DingtalkRouteDeps):
         try {
           await deps.onMessage(message);
         } catch (e) {
-          log.error({ err: e, eventKey: message.eventKey }, 'DingTalk message could not be persisted; answering 500');
+          // A database outage is logged once by the database's Availability, not once per callback.
+          log[isUnavailable(e) ? 'debug' : 'error']({ err: e, eventKey: message.eventKey }, 'DingTalk message could not be persisted; answering 500');
           ctx.status = 500;
           ctx.body = '';
           return;

@@ -18,7 +18,7 @@ import { isUnavailable } from '../../prisma/availability.ts';
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from './backoff.ts';
 import { claim, type ClaimedRow } from './claim.ts';
 import { markDead, markRetry, markSent, release, reschedule } from './record.ts';
-import { SlidingWindowLimiter } from './rate-limiter.ts';
+import { SlidingWindowLimiter, shareRules } from './rate-limiter.ts';
 import { DeliveryError, type ChannelSender, type DeliveryRow, type OutboxLog, type RateRule } from './types.ts';
 
 export interface DeliveryWorkerOptions {
@@ -38,6 +38,11 @@ export interface DeliveryWorkerOptions {
   pollMs?: number;
   /** Share one limiter between workers of the same process. */
   limiter?: SlidingWindowLimiter;
+  /**
+   * How many delivery workers (replicas) send to the same platforms. The limiter is in process
+   * memory, so each keeps 1/N of every rate limit and together they stay within it.
+   */
+  replicas?: number;
   /** Told the outcome of every row it handles (metrics). */
   observe?: (outcome: DeliveryOutcome) => void;
 }
@@ -72,6 +77,7 @@ export class DeliveryWorker {
   private readonly leaseMs: number;
   private readonly concurrency: number;
   private readonly pollMs: number;
+  private readonly share: number;
   private readonly rateLimitDeferrals = new Map<number, number>();
   private readonly reportedPlatforms = new Set<string>();
   private lastPlatformCheck = -Infinity;
@@ -89,6 +95,7 @@ export class DeliveryWorker {
     this.leaseMs = o.leaseMs ?? 60_000;
     this.concurrency = Math.max(1, o.concurrency ?? 4);
     this.pollMs = o.pollMs ?? 1_000;
+    this.share = Math.max(1, Math.floor(o.replicas ?? 1));
   }
 
   /** Claims and delivers one batch. */
@@ -169,7 +176,7 @@ export class DeliveryWorker {
     let rules: RateRule[];
     try {
       row = { ...c, payload: JSON.parse(c.payload) as unknown };
-      rules = sender.rules(row);
+      rules = this.share > 1 ? shareRules(sender.rules(row), this.share) : sender.rules(row);
     } catch (e) {
       await this.fail(c, [], { code: 'BAD_MESSAGE', message: errorMessage(e), retryable: false, retryAfterMs: undefined }, counts);
       return;

@@ -16,6 +16,7 @@ import type { MediaSource, WecomInboundMessage } from './decode.ts';
 import { openCallback, verifyUrl, type CallbackQuery, type Rejection } from './receiver.ts';
 import { MAX_CALLBACK_BYTES } from './xml.ts';
 import { readRawBody } from '../core/raw-body.ts';
+import { isUnavailable } from '../../prisma/availability.ts';
 
 export const WECOM_CALLBACK_PATH = '/wecom/callback';
 /** Log a warning when the persist step eats into WeCom's 5-second budget. */
@@ -68,7 +69,8 @@ export function registerWecomRoutes(router: Router, deps: WecomRouteDeps): void 
       try {
         await deps.onMessage(result.message);
       } catch (e) {
-        log.error({ err: e, eventKey: result.message.eventKey }, 'WeCom message could not be persisted; answering 500 so WeCom retries');
+        // A database outage is logged once by the database's Availability, not once per callback.
+        log[isUnavailable(e) ? 'debug' : 'error']({ err: e, eventKey: result.message.eventKey }, 'WeCom message could not be persisted; answering 500 so WeCom retries');
         ctx.status = 500;
         ctx.body = '';
         return;

@@ -44,6 +44,7 @@ export class FakeDingtalk {
   base = '';
   private readonly tokens = new Map<string, number>();
   private readonly failures: Array<{ failure: Failure; path: string; skip: number }> = [];
+  private outage: { untilMs: number; failure: Failure; path: string } | undefined;
   private readonly robots = new Map<string, { secret: string | undefined; sent: number[]; blockedUntil: number }>();
   private readonly files = new Map<string, { bytes: Uint8Array; mime: string }>();
   private readonly pending = new Map<string, { frame: string; timer: NodeJS.Timeout; deliveries: number }>();
@@ -83,6 +84,11 @@ export class FakeDingtalk {
   /** The next `times` requests whose path starts with `path` (default: any but the token endpoint) fail so, after `after` pass. */
   failNext(failure: Failure, path = '', times = 1, after = 0): void {
     for (let i = 0; i < times; i++) this.failures.push({ failure, path, skip: i === 0 ? after : 0 });
+  }
+
+  /** Every request to `path` (a prefix; default: all but the token) fails as told until the fake's clock reaches `untilMs`. */
+  failUntil(untilMs: number, failure: Failure, path = ''): void {
+    this.outage = { untilMs, failure, path };
   }
 
   /** Every issued token is past its expiry from now on (answers 401). */
@@ -209,6 +215,11 @@ export class FakeDingtalk {
       /* recorded as text */
     }
     this.requests.push({ method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body });
+    const o = this.outage;
+    if (o && this.o.now() < o.untilMs && (o.path ? url.pathname.startsWith(o.path) : url.pathname !== TOKEN_PATH)) {
+      if (o.failure === 'timeout') return void this.held.add(res);
+      return send(res, o.failure.status, o.failure.body ?? { code: 'ServiceUnavailable', message: 'fake failure' });
+    }
     const failIdx = this.failures.findIndex((f) => (f.path ? url.pathname.startsWith(f.path) : url.pathname !== TOKEN_PATH));
     if (failIdx >= 0 && this.failures[failIdx]!.skip > 0) this.failures[failIdx]!.skip -= 1;
     else if (failIdx >= 0) {

@@ -23,6 +23,8 @@ export interface FakeWecomOptions {
   /** Known robot keys; undefined: any key is a robot. */
   webhookKeys?: string[];
   startMs?: number;
+  /** The clock follows the wall clock (advance() still shifts it): for bots in other processes. */
+  realTime?: boolean;
 }
 
 export interface Received {
@@ -68,6 +70,7 @@ export class FakeWecom {
   private server: Server | undefined;
   private tokens = new Map<string, { expiresAt: number; invalid: boolean }>();
   private failures: Array<{ left: number; failure: Failure; path: string | undefined }> = [];
+  private outage: { untilMs: number; failure: Failure; path: string | undefined } | undefined;
   private codes = new Map<string, { taskId: string; issuedAt: number; used: boolean }>();
   private taskIds = new Set<string>();
   private media = new Map<string, { bytes: Buffer; name: string; mime: string; type: string; createdAt: number }>();
@@ -77,6 +80,10 @@ export class FakeWecom {
 
   private constructor(readonly opts: FakeWecomOptions) {
     this.clock.now = opts.startMs ?? Date.now();
+    if (opts.realTime) {
+      let offset = this.clock.now - Date.now();
+      Object.defineProperty(this.clock, 'now', { get: () => Date.now() + offset, set: (v: number) => void (offset = v - Date.now()) });
+    }
   }
 
   static async start(opts: FakeWecomOptions): Promise<FakeWecom> {
@@ -106,6 +113,10 @@ export class FakeWecom {
   /** The next `n` requests (to `path`, if given) fail as told; `delayMs` only delays them. */
   failNext(n: number, failure: Failure, path?: string): void {
     this.failures.push({ left: n, failure, path });
+  }
+  /** Every request (to `path`, if given) fails as told until the fake's clock reaches `untilMs`: an outage of the platform. */
+  failUntil(untilMs: number, failure: Failure, path?: string): void {
+    this.outage = { untilMs, failure, path };
   }
   /** A media_id as if uploaded earlier (for media/get tests). */
   addMedia(content: Uint8Array, name: string, mime: string, type = 'file'): string {
@@ -145,6 +156,8 @@ export class FakeWecom {
   }
 
   private takeFailure(path: string): Failure | undefined {
+    const o = this.outage;
+    if (o && this.clock.now < o.untilMs && (!o.path || o.path === path)) return o.failure;
     const f = this.failures.find((x) => x.left > 0 && (!x.path || x.path === path));
     if (!f) return undefined;
     f.left--;
