@@ -44,6 +44,7 @@ export function conversationFor(db: Database, message: InboundMessage, now: () =
 
 export function notifierFor(db: Database, platforms: PlatformName[], now: () => Date): Notifier {
   return {
+    platforms,
     async notify(audience, out, key, ticketId) {
       const target = audienceTarget(audience);
       await enqueue(

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import type { Database } from '../../prisma/client.ts';
 import type { RawSql, SqlValue } from '../../prisma/raw-sql.ts';
 import { DomainError } from '../../domain/errors.ts';
+import type { Role } from '../../domain/access.ts';
 import type { ParsedPlan } from '../../domain/plan/types.ts';
 
 export function planIdFor(docNo: string): string {
@@ -96,6 +97,7 @@ export interface AssignResult {
 
 interface MilestoneRow {
   id: string;
+  task_id: string;
   due: string;
   text: string;
   units: string;
@@ -113,7 +115,7 @@ const TITLE_MAX = 120;
 export async function assignPlan(db: Database, planId: string, now: Date, outboxPlatform: string): Promise<AssignResult> {
   return db.sql.transaction(async (tx) => {
     const milestones = await tx.query<MilestoneRow>(
-      `SELECT m.id, m.due, m.text, m.units, m.unresolved, t.seq, t.category
+      `SELECT m.id, m.task_id, m.due, m.text, m.units, m.unresolved, t.seq, t.category
          FROM milestone m JOIN task t ON t.id = m.task_id
         WHERE t.plan_id = ? ORDER BY t.seq, m.ordinal`,
       [planId],
@@ -129,12 +131,19 @@ export async function assignPlan(db: Database, planId: string, now: Date, outbox
         [planId],
       )).map((r) => `${r.milestone_id}|${r.unit_code}`),
     );
+    // Phrases bureau staff already decided (web console, plan-decisions.ts) need no decision any more.
+    const decided = new Set(
+      (await tx.query<{ task_id: string; phrase: string }>(
+        'SELECT d.task_id, d.phrase FROM plan_decision d JOIN task t ON t.id = d.task_id WHERE t.plan_id = ?',
+        [planId],
+      )).map((d) => `${d.task_id}|${d.phrase}`),
+    );
     const rows: SqlValue[][] = [];
     const unresolved: AssignResult['unresolved'] = [];
     for (const m of milestones) {
-      const phrases = JSON.parse(m.unresolved) as string[];
+      const phrases = (JSON.parse(m.unresolved) as string[]).filter((p) => !decided.has(`${m.task_id}|${p}`));
       if (phrases.length) unresolved.push({ taskSeq: Number(m.seq), milestone: m.text, phrases });
-      const title = truncate(`任务${m.seq}（${m.category}）：${m.text}`, TITLE_MAX);
+      const title = ticketTitle(m);
       for (const unit of JSON.parse(m.units) as string[]) {
         if (existingPairs.has(`${m.id}|${unit}`)) continue;
         rows.push(['PLAN', m.id, unit, title, 'ASSIGNED', 0, m.due, m.due, false, 0, now, now]);
@@ -148,7 +157,7 @@ export async function assignPlan(db: Database, planId: string, now: Date, outbox
       ['id', 'milestone_id', 'unit_code', 'due'],
     );
     const seqOf = new Map(milestones.map((m) => [m.id, Number(m.seq)]));
-    await writeAssignmentEffects(tx, created.map((c) => ({ id: Number(c.id), unitCode: c.unit_code, due: c.due })), now, outboxPlatform);
+    await writeAssignmentEffects(tx, created.map((c) => ({ id: Number(c.id), unitCode: c.unit_code, due: c.due })), now, SYSTEM_ASSIGNER, [outboxPlatform], (_p, id) => `ticket-assigned:${id}`);
     return {
       created: created.map((c) => ({ id: Number(c.id), taskSeq: seqOf.get(c.milestone_id) ?? 0, unitCode: c.unit_code, due: c.due })),
       existing: existingPairs.size,
@@ -157,19 +166,88 @@ export async function assignPlan(db: Database, planId: string, now: Date, outbox
   });
 }
 
-async function writeAssignmentEffects(tx: RawSql, tickets: { id: number; unitCode: string; due: string }[], now: Date, platform: string) {
+/** Who assigns, as TicketEvent records it. */
+export interface Assigner {
+  personId: string | null;
+  name: string;
+  role: Role;
+}
+
+const SYSTEM_ASSIGNER: Assigner = { personId: null, name: '系统', role: 'BUREAU_ADMIN' };
+
+export interface MilestoneUnit {
+  milestoneId: string;
+  unitCode: string;
+}
+
+/**
+ * Creates the tickets of (milestone × unit) pairs that have none yet, inside the caller's
+ * transaction: the same rows, assignment events and outbox cards as `assignPlan`, with the person
+ * who assigned as the events' actor and one card per notification platform. The unique
+ * (milestone_id, unit_code) key skips pairs that already have a ticket, so a repeat creates nothing.
+ */
+export async function assignMilestoneUnits(
+  tx: RawSql,
+  pairs: MilestoneUnit[],
+  by: Assigner,
+  now: Date,
+  platforms: readonly string[],
+  why?: string,
+): Promise<AssignedTicket[]> {
+  if (pairs.length === 0) return [];
+  const ids = [...new Set(pairs.map((p) => p.milestoneId))];
+  const milestones = new Map(
+    (await tx.query<Pick<MilestoneRow, 'id' | 'due' | 'text' | 'seq' | 'category'>>(
+      `SELECT m.id, m.due, m.text, t.seq, t.category FROM milestone m JOIN task t ON t.id = m.task_id
+        WHERE m.id IN (${ids.map(() => '?').join(', ')})`,
+      ids,
+    )).map((m) => [m.id, m]),
+  );
+  const rows: SqlValue[][] = [];
+  for (const p of pairs) {
+    const m = milestones.get(p.milestoneId);
+    if (!m) throw new DomainError('MILESTONE_NOT_FOUND', '未找到该时间节点，方案可能已变更，请刷新页面。', `milestone ${p.milestoneId} not found`);
+    rows.push(['PLAN', m.id, p.unitCode, ticketTitle(m), 'ASSIGNED', 0, m.due, m.due, false, 0, now, now]);
+  }
+  const created = await tx.insertManyReturning<{ id: number | string; milestone_id: string; unit_code: string; due: string }>(
+    'ticket',
+    ['kind', 'milestone_id', 'unit_code', 'title', 'status', 'progress', 'due', 'original_due', 'urgent', 'version', 'created_at', 'updated_at'],
+    rows,
+    ['milestone_id', 'unit_code'],
+    ['id', 'milestone_id', 'unit_code', 'due'],
+  );
+  const tickets = created.map((c) => ({ id: Number(c.id), unitCode: c.unit_code, due: c.due }));
+  // Keys in the notifier's scheme (platform:target:key), so each platform gets its card once.
+  await writeAssignmentEffects(tx, tickets, now, by, platforms, (platform, id, unit) => `${platform}:unit:${unit}:ticket-assigned:${id}`, why);
+  return created.map((c) => ({ id: Number(c.id), taskSeq: Number(milestones.get(c.milestone_id)?.seq ?? 0), unitCode: c.unit_code, due: c.due }));
+}
+
+function ticketTitle(m: { seq: number | string; category: string; text: string }): string {
+  return truncate(`任务${m.seq}（${m.category}）：${m.text}`, TITLE_MAX);
+}
+
+async function writeAssignmentEffects(
+  tx: RawSql,
+  tickets: { id: number; unitCode: string; due: string }[],
+  now: Date,
+  by: Assigner,
+  platforms: readonly string[],
+  keyOf: (platform: string, ticketId: number, unitCode: string) => string,
+  why?: string,
+) {
+  if (tickets.length === 0) return;
   await tx.insertMany(
     'ticket_event',
-    ['ticket_id', 'type', 'from_status', 'to_status', 'actor_name', 'actor_role', 'note', 'created_at'],
-    tickets.map((t) => [t.id, 'assign', null, 'ASSIGNED', '系统', 'BUREAU_ADMIN', `交办至 ${t.unitCode}，办结时限 ${t.due}`, now]),
+    ['ticket_id', 'type', 'from_status', 'to_status', 'actor_id', 'actor_name', 'actor_role', 'note', 'created_at'],
+    tickets.map((t) => [t.id, 'assign', null, 'ASSIGNED', by.personId, by.name, by.role, `交办至 ${t.unitCode}，办结时限 ${t.due}${why ? `；${why}` : ''}`, now]),
   );
   await tx.insertMany(
     'outbox_message',
     ['idempotency_key', 'platform', 'target', 'kind', 'payload', 'status', 'attempts', 'next_attempt_at', 'created_at', 'ticket_id'],
-    tickets.map((t) => [
-      `ticket-assigned:${t.id}`, platform, `unit:${t.unitCode}`, 'ticket-assigned',
+    tickets.flatMap((t) => platforms.map((platform) => [
+      keyOf(platform, t.id, t.unitCode), platform, `unit:${t.unitCode}`, 'ticket-assigned',
       JSON.stringify({ card: 'ticket-assigned', ticketId: t.id }), 'PENDING', 0, now, now, t.id,
-    ]),
+    ])),
     ['idempotency_key'],
   );
 }

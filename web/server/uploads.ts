@@ -94,6 +94,11 @@ export async function readUpload(ctx: Context, opts: { maxBytes: number; kinds: 
     return null;
   }
   const kind = detectKind(result.file.name, result.file.bytes);
+  if (!kind && opts.kinds.includes('csv') && /\.csv$/i.test(result.file.name)) {
+    // Excel's plain "CSV" is GBK on Chinese Windows: say how to save it, rather than import mojibake.
+    fail(ctx, 415, 'CSV_NOT_UTF8', `文件「${result.file.name}」不是 UTF-8 编码的 CSV：请在 Excel 中“另存为”并选择“CSV UTF-8（逗号分隔）”，或在 WPS 中选择 UTF-8 编码后重新上传；也可以直接上传 .xlsx 文件。`);
+    return null;
+  }
   if (!kind || !opts.kinds.includes(kind)) {
     const allowed = opts.kinds.map((k) => (k === 'xlsx' ? 'Excel（.xlsx）' : 'CSV（UTF-8）')).join('或');
     fail(ctx, 415, 'BAD_FILE_TYPE', `文件「${result.file.name}」不是有效的${allowed}文件。`);
