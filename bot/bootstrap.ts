@@ -40,23 +40,23 @@ export async function prepareDatabase(config: Config, log: Logger): Promise<Data
 const SEED_LOCK = 2_026_057;
 
 /** First start only: nothing happens once any plan exists. */
-export async function seedIfEmpty(db: Database, config: Config, log: Logger, now: Date): Promise<void> {
+export async function seedIfEmpty(db: Database, config: Config, log: Logger, now: Date, platforms: readonly string[] = config.DUBAN_CONSOLE ? ['CONSOLE'] : []): Promise<void> {
   if (!config.DUBAN_SEED_PLAN) return;
-  if (db.provider === 'sqlite') return seed(db, config, log, now);
+  if (db.provider === 'sqlite') return seed(db, config, log, now, platforms);
   // Replicas started together on an empty database would each seed and all but one fail on the
   // unique keys: the first takes the lock and seeds, the others wait for it and find the plan there.
   await db.sql.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(?)', [SEED_LOCK]);
-    await seed(db, config, log, now);
+    await seed(db, config, log, now, platforms);
   });
 }
 
-async function seed(db: Database, config: Config, log: Logger, now: Date): Promise<void> {
+async function seed(db: Database, config: Config, log: Logger, now: Date, platforms: readonly string[]): Promise<void> {
   if ((await db.prisma.plan.count()) > 0) return;
   const bytes = readFileSync(config.DUBAN_SEED_PLAN);
   const parsed = parsePlan(bytes);
   const loaded = await loadPlan(db, parsed, bytes.toString('utf8'), now);
-  const assigned = await assignPlan(db, loaded.planId, now, 'CONSOLE');
+  const assigned = await assignPlan(db, loaded.planId, now, platforms);
   log.info({ plan: parsed.plan.docNo, tasks: loaded.tasks, milestones: loaded.milestones, tickets: assigned.created.length }, 'seed plan loaded and assigned');
   if (config.DUBAN_SEED_DEMO) {
     const seeded = await seedDemoDirectory(db);

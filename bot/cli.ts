@@ -16,6 +16,7 @@ import { seedDemoDirectory } from '../handlers/services/directory.ts';
 import { loadCalendar, removeCalendarOverride, setCalendarOverride } from '../handlers/services/calendar.ts';
 import { isISODate, shanghaiDate } from '../domain/calendar.ts';
 import { runServer } from './main.ts';
+import { notifyPlatforms } from './platforms.ts';
 import { registerUserCommands } from './cli-users.ts';
 import { registerProblemCommands } from './cli-problems.ts';
 import { registerJobCommands } from './cli-jobs.ts';
@@ -132,7 +133,7 @@ export function buildProgram(io: Io): Command {
             'no plan chosen for assign',
           );
         }
-        const r = await assignPlan(db, chosen.id ?? planIdFor(chosen.docNo), io.now(), 'CONSOLE');
+        const r = await assignPlan(db, chosen.id ?? planIdFor(chosen.docNo), io.now(), notifyPlatforms(config(), loadPlatformEnv(io.env)));
         if (opts.json) {
           io.out(JSON.stringify(r, null, 2));
           return;

@@ -4,13 +4,14 @@ import type { Config, PlatformEnv } from './config.ts';
 import { createLogger } from './logger.ts';
 import { firstAdmin, prepareDatabase, seedIfEmpty } from './bootstrap.ts';
 import { createApp } from './app.ts';
+import { notifyPlatforms } from './platforms.ts';
 import { secretValues } from './ops/redact.ts';
 import { onSignals } from './ops/shutdown.ts';
 
 export async function runServer(config: Config, platformEnv: PlatformEnv = {}): Promise<Server> {
   const log = createLogger(config.LOG_LEVEL, undefined, { secrets: secretValues(config, platformEnv) });
   const db = await prepareDatabase(config, log);
-  await seedIfEmpty(db, config, log, new Date());
+  await seedIfEmpty(db, config, log, new Date(), notifyPlatforms(config, platformEnv));
   await firstAdmin(db, config, log);
   const app = createApp(config, db, log, { platformEnv });
   await app.start();

@@ -112,7 +112,12 @@ const TITLE_MAX = 120;
  * Creates one ticket per (milestone × unit) of a plan that does not have one yet, each with an
  * assignment event and a "ticket assigned" card in the outbox, all in one transaction.
  */
-export async function assignPlan(db: Database, planId: string, now: Date, outboxPlatform: string): Promise<AssignResult> {
+/**
+ * Creates the plan's tickets and one assignment card per ticket and platform. `outboxPlatforms` are
+ * the platforms the deployment notifies on (bot/platforms.ts); none: tickets without cards.
+ */
+export async function assignPlan(db: Database, planId: string, now: Date, outboxPlatforms: string | readonly string[]): Promise<AssignResult> {
+  const platforms = typeof outboxPlatforms === 'string' ? [outboxPlatforms] : [...outboxPlatforms];
   return db.sql.transaction(async (tx) => {
     const milestones = await tx.query<MilestoneRow>(
       `SELECT m.id, m.task_id, m.due, m.text, m.units, m.unresolved, t.seq, t.category
@@ -157,7 +162,7 @@ export async function assignPlan(db: Database, planId: string, now: Date, outbox
       ['id', 'milestone_id', 'unit_code', 'due'],
     );
     const seqOf = new Map(milestones.map((m) => [m.id, Number(m.seq)]));
-    await writeAssignmentEffects(tx, created.map((c) => ({ id: Number(c.id), unitCode: c.unit_code, due: c.due })), now, SYSTEM_ASSIGNER, [outboxPlatform], (_p, id) => `ticket-assigned:${id}`);
+    await writeAssignmentEffects(tx, created.map((c) => ({ id: Number(c.id), unitCode: c.unit_code, due: c.due })), now, SYSTEM_ASSIGNER, platforms, (p, id) => `${p}:ticket-assigned:${id}`);
     return {
       created: created.map((c) => ({ id: Number(c.id), taskSeq: seqOf.get(c.milestone_id) ?? 0, unitCode: c.unit_code, due: c.due })),
       existing: existingPairs.size,

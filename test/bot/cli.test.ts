@@ -94,6 +94,28 @@ describe.each(dbKinds)('duban plan load / assign on %s', (kind) => {
     }
   });
 
+  it('sends the assignment cards on every platform the deployment is connected to', async () => {
+    const env = {
+      DATABASE_URL: url,
+      DUBAN_CONSOLE: 'false',
+      WECOM_CORP_ID: 'wwcorp0001',
+      WECOM_AGENT_ID: '1000002',
+      WECOM_SECRET: 'super-secret-value',
+      WECOM_TOKEN: 'QDG6eK',
+      WECOM_ENCODING_AES_KEY: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C',
+    };
+    expect((await run(['plan', 'load', SEED_PLAN_FILE], env)).code).toBe(0);
+    const assign = await run(['plan', 'assign'], env);
+    const created = Number(/新建督办单 (\d+) 件/.exec(assign.out)?.[1]);
+    const db = await openDatabase(url);
+    try {
+      const byPlatform = await db.prisma.outboxMessage.groupBy({ by: ['platform'], _count: { _all: true } });
+      expect(byPlatform.map((r) => [r.platform, r._count._all])).toEqual([['WECOM', created]]);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('writes nothing for a bad plan file', async () => {
     const r = await run(['plan', 'load', file('bad.txt', '不是方案\n')], { DATABASE_URL: url });
     expect(r.code).toBe(1);
