@@ -97,6 +97,10 @@ function attachmentsOf(json: string): { name: string; size: number }[] {
 export interface ListProblemsQuery {
   status?: ProblemStatus[];
   unitCode?: string;
+  grade?: ProblemGrade;
+  sourceCode?: string;
+  /** Only problems whose open ticket was due before this day (YYYY-MM-DD): overdue now. */
+  overdueBefore?: string;
   limit?: number;
   offset?: number;
 }
@@ -107,7 +111,13 @@ export interface ListProblemsQuery {
  * SEVERE both as PostgreSQL enums and as SQLite text.) For /问题 列表, the console and the public view.
  */
 export async function listProblems(db: Database, q: ListProblemsQuery = {}): Promise<{ total: number; items: ProblemView[] }> {
-  const where = { ...(q.status ? { status: { in: q.status } } : {}), ...(q.unitCode ? { unitCode: q.unitCode } : {}) };
+  const where = {
+    ...(q.status ? { status: { in: q.status } } : {}),
+    ...(q.unitCode ? { unitCode: q.unitCode } : {}),
+    ...(q.grade ? { grade: q.grade } : {}),
+    ...(q.sourceCode ? { sourceCode: q.sourceCode } : {}),
+    ...(q.overdueBefore ? { ticket: { is: { due: { lt: q.overdueBefore }, status: { not: 'DONE' as const } } } } : {}),
+  };
   const [total, rows, names] = await Promise.all([
     db.prisma.problem.count({ where }),
     db.prisma.problem.findMany({

@@ -62,6 +62,10 @@
       stat('yellow', fmt(s.lights.YELLOW), `临期（${s.yellowWorkdays}个工作日内）`, '', { light: 'YELLOW' }),
       stat('week', fmt(s.dueThisWeek), `本周到期未办结（${s.week.start.slice(5)}–${s.week.end.slice(5)}）`, '', { status: 'OPEN', dueFrom: s.week.start, dueTo: s.week.end }),
       stat('completion', s.completionRate.toFixed(1) + '%', '完成率'),
+      ...(s.problems ? [
+        `<a class="stat" style="color:inherit;text-decoration:none" id="stat-problems-open" href="/problems?status=ROUTED"><b>${esc(fmt(s.problems.open))}</b><span>问题未销号</span></a>`,
+        `<a class="stat${s.problems.overdue ? ' red' : ''}" style="color:inherit;text-decoration:none" id="stat-problems-overdue" href="/problems?overdue=true"><b>${esc(fmt(s.problems.overdue))}</b><span>问题逾期</span></a>`,
+      ] : []),
     ].join('');
     $('stats').querySelectorAll('[data-filter]').forEach((el) => {
       const go = () => {

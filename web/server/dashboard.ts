@@ -17,6 +17,7 @@ import { clockOf, ticketFilterQuery, whereOf, type Clock, type TicketFilter } fr
 import { counts, filterOptions, overdueByUnit, plans, taskPage } from './read/dashboard.ts';
 import { outboxCounts, outboxPage } from './read/outbox.ts';
 import { ticketPage, TICKET_SORTS } from './read/ticket-list.ts';
+import { dashboardProblemCounts } from './problems.ts';
 
 export interface ReadContext {
   /** The unit a unit account is limited to; null sees every unit. */
@@ -64,12 +65,13 @@ export function registerDashboard(router: Router, deps: WebDeps): void {
     if (!rc) return;
     const w = whereOf(f, rc.clock, rc.scopeUnit);
     const bureau = BUREAU_ROLES.includes(webUser(ctx).role);
-    const [c, byUnit, planList, options, outbox] = await Promise.all([
+    const [c, byUnit, planList, options, outbox, problems] = await Promise.all([
       counts(deps.db, w, rc.clock),
       rc.scopeUnit ? Promise.resolve(null) : overdueByUnit(deps.db, w, rc.clock, 10),
       plans(deps.db),
       filterOptions(deps.db, f.plan ?? null, rc.scopeUnit),
       bureau ? outboxCounts(deps.db) : Promise.resolve(null),
+      dashboardProblemCounts(deps, rc.scopeUnit),
     ]);
     ctx.set('Cache-Control', 'no-store');
     ctx.body = {
@@ -82,6 +84,8 @@ export function registerDashboard(router: Router, deps: WebDeps): void {
       overdueByUnit: byUnit,
       outbox,
       options,
+      // 问题工单 now (open / overdue, waiting for the bureau), shown as cards linking to /problems.
+      problems,
     };
   });
 

@@ -13,6 +13,7 @@ import { registerPlanReview } from './plan-review.ts';
 import { registerDirectory } from './directory.ts';
 import { registerReturns } from './returns.ts';
 import { registerExports } from './exports.ts';
+import { registerProblems } from './problems.ts';
 
 export type { WebDeps } from './deps.ts';
 
@@ -26,4 +27,5 @@ export function registerWeb(router: Router, deps: WebDeps): void {
   registerDirectory(router, deps);
   registerReturns(router, deps);
   registerExports(router, deps);
+  registerProblems(router, deps);
 }
