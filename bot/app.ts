@@ -12,7 +12,8 @@ import type { Logger } from './logger.ts';
 import type { Database } from '../prisma/client.ts';
 import { createServer } from './server.ts';
 import { createOps, type Ops } from './ops/index.ts';
-import { createPipeline, type Pipeline } from './core/pipeline.ts';
+import { createPipeline, type Pipeline, type SerializedInbound } from './core/pipeline.ts';
+import { tryLease } from '../scheduler/lease.ts';
 import { conversationFor, notifierFor } from './core/messaging.ts';
 import { consoleAdapterRoutes } from './console/adapter.ts';
 import { consoleStaticRoutes } from './console/static.ts';
@@ -158,6 +159,7 @@ export function createApp(config: Config, db: Database, log: Logger, options: Ap
   koa.use(router.routes()).use(router.allowedMethods());
   log.info({ console: config.DUBAN_CONSOLE, wecom: Boolean(wecom), dingtalk: dingtalk ? dingtalk.mode : false }, 'platforms configured');
 
+  let recoveryTimer: NodeJS.Timeout | undefined;
   return {
     koa,
     router,
@@ -168,12 +170,28 @@ export function createApp(config: Config, db: Database, log: Logger, options: Ap
     async start() {
       // Text, clicks and greetings replay as they were; an attachment's bytes were never kept (the
       // platform's media handle may have expired), so those are marked and the sender asked again.
-      await pipeline.recover((p) => (p.kind === 'attachment' ? null : ({ ...p, receivedAt: new Date(p.receivedAt) } as InboundMessage)));
+      const rehydrate = (p: SerializedInbound) => (p.kind === 'attachment' ? null : ({ ...p, receivedAt: new Date(p.receivedAt) } as InboundMessage));
+      // SQLite is one process: what is unprocessed at start was interrupted here. On PostgreSQL
+      // other replicas may be working on young events, so only old ones are taken, and the sweep
+      // repeats (under a lease, one replica at a time) for events whose commit a replica could not
+      // see — e.g. a connection lost as the database committed, after which the retry is a duplicate.
+      const graceMs = db.provider === 'sqlite' ? 0 : config.DUBAN_INBOUND_RECOVERY_S * 1000;
+      await pipeline.recover(rehydrate, graceMs);
+      if (db.provider !== 'sqlite') {
+        recoveryTimer = setInterval(() => {
+          void (async () => {
+            if (!(await tryLease(db.sql, 'inbound-recovery', owner, 60_000, now()))) return;
+            await pipeline.recover(rehydrate, graceMs);
+          })().catch((e: unknown) => log.debug({ err: e }, 'inbound recovery sweep failed; tried again at the next one'));
+        }, Math.max(5_000, graceMs / 4));
+        recoveryTimer.unref();
+      }
       worker.start();
       if (stream) await stream.start();
       if (options.scheduler !== false) scheduler = startScheduler(schedulerDeps);
     },
     async stop() {
+      if (recoveryTimer) clearInterval(recoveryTimer);
       await scheduler?.stop();
       if (stream) await stream.stop();
       await worker.stop();

@@ -29,6 +29,11 @@ const schema = z.object({
   DUBAN_UPLOAD_MAX_MB: z.coerce.number().min(1).max(100).default(10),
   /** Behind a TLS-terminating proxy: trust X-Forwarded-Proto/For (secure cookies, client IPs). */
   DUBAN_TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /**
+   * With several replicas (PostgreSQL): an inbound event recorded but still unprocessed this many
+   * seconds later is run again by the recovery sweep (a replica died, or never saw its own commit).
+   */
+  DUBAN_INBOUND_RECOVERY_S: z.coerce.number().int().min(5).max(3600).default(120),
   /** Public base URL of this server (links in cards and digests). */
   DUBAN_PUBLIC_URL: z.string().url().optional(),
   /** Traffic light: yellow when due within this many working days. */

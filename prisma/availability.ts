@@ -43,8 +43,15 @@ export interface AvailabilityLog {
   info(obj: object, msg: string): void;
 }
 
+/**
+ * After an outage, connections the pool still holds from before it fail once on first use: a
+ * failure this soon after recovery is the tail of the same outage, not a new one, and is not logged.
+ */
+const FLAP_MS = 30_000;
+
 export class Availability {
-  private outage: { since: number; failures: number } | null = null;
+  private outage: { since: number; failures: number; quiet: boolean } | null = null;
+  private recoveredAt = -Infinity;
 
   constructor(private readonly database: string, private log: AvailabilityLog | null = null, private readonly now: () => number = Date.now) {}
 
@@ -64,7 +71,9 @@ export class Availability {
       this.outage.failures++;
       return true;
     }
-    this.outage = { since: this.now(), failures: 1 };
+    const quiet = this.now() - this.recoveredAt < FLAP_MS;
+    this.outage = { since: this.now(), failures: 1, quiet };
+    if (quiet) return true;
     const reason = e instanceof Error ? e.message : String(e);
     this.log?.error({ database: this.database, reason },
       'database unreachable: deliveries, callbacks and jobs pause and resume by themselves when it is back (WeCom callbacks are answered 500 so that WeCom sends them again)');
@@ -74,8 +83,10 @@ export class Availability {
   /** A call succeeded: ends an outage, if there was one. */
   succeeded(): void {
     if (!this.outage) return;
-    const { since, failures } = this.outage;
+    const { since, failures, quiet } = this.outage;
     this.outage = null;
+    if (quiet) return;
+    this.recoveredAt = this.now();
     this.log?.info({ database: this.database, downForS: Math.round((this.now() - since) / 100) / 10, failedCalls: failures }, 'database reachable again');
   }
 

@@ -17,7 +17,12 @@ export interface Pipeline {
   accept(message: InboundMessage): Promise<'accepted' | 'duplicate'>;
   /** Resolves when every accepted message has been processed (tests, graceful shutdown). */
   drain(): Promise<void>;
-  recover(rehydrate: (payload: SerializedInbound) => InboundMessage | null): Promise<number>;
+  /**
+   * Runs again the events recorded but not processed. `olderThanMs`: only events received at least
+   * that long ago — with several replicas, a younger one may still be in another replica's hands.
+   * Events this process is working on are skipped.
+   */
+  recover(rehydrate: (payload: SerializedInbound) => InboundMessage | null, olderThanMs?: number): Promise<number>;
 }
 
 export type SerializedInbound = Omit<InboundMessage, 'receivedAt' | 'attachment'> & {
@@ -103,7 +108,10 @@ export function createPipeline(db: Database, dispatch: Dispatch, log: Logger, no
     }
   };
 
+  /** Keys this process is working on (a recovery sweep must not start them a second time). */
+  const mine = new Set<string>();
   const process = (key: string, message: InboundMessage, afterAnswer = false) => {
+    mine.add(key);
     const p = (async () => {
       // The work starts after the platform's answer is on its way, but it is in `inFlight` from
       // the moment it was accepted: a drain (graceful shutdown) right after the answer waits for it.
@@ -133,7 +141,10 @@ export function createPipeline(db: Database, dispatch: Dispatch, log: Logger, no
       });
     })();
     inFlight.add(p);
-    void p.finally(() => inFlight.delete(p));
+    void p.finally(() => {
+      inFlight.delete(p);
+      mine.delete(key);
+    });
   };
 
   return {
@@ -150,8 +161,10 @@ export function createPipeline(db: Database, dispatch: Dispatch, log: Logger, no
     async drain() {
       while (inFlight.size) await Promise.allSettled([...inFlight]);
     },
-    async recover(rehydrate) {
-      const pending = await db.prisma.inboundEvent.findMany({ where: { processedAt: null }, orderBy: { receivedAt: 'asc' }, take: 1000 });
+    async recover(rehydrate, olderThanMs = 0) {
+      const before = new Date(now().getTime() - olderThanMs);
+      const rows = await db.prisma.inboundEvent.findMany({ where: { processedAt: null, receivedAt: { lte: before } }, orderBy: { receivedAt: 'asc' }, take: 1000 });
+      const pending = rows.filter((r) => !mine.has(r.key) && !waiting.has(r.key) && !unmarked.has(r.key));
       for (const row of pending) {
         const message = row.payload ? rehydrate(JSON.parse(row.payload) as SerializedInbound) : null;
         if (message) process(row.key, message);

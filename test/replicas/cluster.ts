@@ -141,6 +141,8 @@ export class Cluster {
       DUBAN_SEED_PLAN: '',
       DUBAN_SEED_DEMO: 'false',
       DUBAN_ACTION_SECRET: 'replica-test-shared-secret-0123456789',
+      // The recovery sweep picks up events whose commit a replica never saw (cut connections).
+      DUBAN_INBOUND_RECOVERY_S: '20',
       DUBAN_EVIDENCE_DIR: join(this.dir, 'evidence'),
       WECOM_CORP_ID: CORP,
       WECOM_AGENT_ID: String(AGENT),
