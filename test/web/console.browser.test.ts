@@ -3,15 +3,14 @@
  * bureau staff see the right counts, open a submitted ticket and approve it; a leader gets no
  * review buttons; a phone-width screen shows the dashboard without sideways scrolling.
  */
-import { existsSync } from 'node:fs';
+import { fillSignIn, launchChromium } from '../support/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createUser, TEST_PASSWORD } from '../support/web-session.ts';
+import { type Browser, type Page } from 'playwright-core';
+import { createUser } from '../support/web-session.ts';
 import { actOnTicket } from '../../handlers/services/tickets.ts';
 import type { Actor } from '../../domain/access.ts';
 import { startConsoleApp, type ConsoleApp } from './console-app.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 
 describe('web console in the browser', () => {
   let c: ConsoleApp;
@@ -25,10 +24,7 @@ describe('web console in the browser', () => {
     const page = await context.newPage();
     await page.goto(`${c.base}${path}`);
     await page.waitForURL(/\/login/);
-    await page.locator('#login-username').fill(username);
-    await page.locator('#login-password').fill(TEST_PASSWORD);
-    await page.locator('#login-submit').click();
-    await page.waitForURL((u) => u.pathname === path);
+    await fillSignIn(page, username, (u) => u.pathname === path);
     await page.waitForSelector('body[data-loaded="true"]');
     return page;
   }
@@ -36,7 +32,6 @@ describe('web console in the browser', () => {
   const number = async (page: Page, id: string) => Number((await page.locator(`#${id} b`).innerText()).replace(/[,，]/g, ''));
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see .ci/run)`);
     c = await startConsoleApp('sqlite', new Date('2026-07-06T02:00:00Z'));
     staffName = await createUser(c.db, 'BUREAU_STAFF', { displayName: '审核员小王' });
     leaderName = await createUser(c.db, 'LEADER', { displayName: '领导老张' });
@@ -49,10 +44,7 @@ describe('web console in the browser', () => {
       await actOnTicket(c.db, t.id, { type: 'submit', note: '已完成，请审核' }, officer, c.clock.now);
       submitted.push(t.id);
     }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

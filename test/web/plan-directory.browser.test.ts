@@ -3,15 +3,15 @@
  * decide an undecided responsible unit of the seeded plan and see the tickets it created, then
  * import a people CSV through preview and confirmation; a leader reads the plan without deciding.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fillSignIn, launchChromium } from '../support/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { startSeededApp, type SeededApp } from '../support/plan-directory-app.ts';
-import { createUser, TEST_PASSWORD } from '../support/web-session.ts';
+import { createUser } from '../support/web-session.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 
 describe('plan review and directory in the browser', () => {
   let s: SeededApp;
@@ -19,13 +19,9 @@ describe('plan review and directory in the browser', () => {
   let dir: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see .ci/run)`);
     s = await startSeededApp('sqlite');
     dir = mkdtempSync(join(tmpdir(), 'duban-browser-'));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
@@ -37,10 +33,7 @@ describe('plan review and directory in the browser', () => {
   async function signInAt(path: string, username: string): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(s.base + path);
-    await page.locator('#login-username').fill(username);
-    await page.locator('#login-password').fill(TEST_PASSWORD);
-    await page.locator('#login-submit').click();
-    await page.waitForURL((u) => u.pathname === path);
+    await fillSignIn(page, username, (u) => u.pathname === path);
     return page;
   }
 

@@ -3,13 +3,12 @@
  * problem through 一键反馈, see it waiting for a decision with the phone number masked, hand it to a
  * candidate unit with one click, and the public 晾晒 page (no sign-in) counts it for that unit.
  */
-import { existsSync } from 'node:fs';
+import { fillSignIn, launchChromium } from '../support/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { ConsoleChat } from '../support/console-chat.ts';
-import { createUser, TEST_PASSWORD } from '../support/web-session.ts';
+import { createUser } from '../support/web-session.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const PHONE = '13812345678';
 
 describe('问题工单 in the browser', () => {
@@ -18,13 +17,9 @@ describe('问题工单 in the browser', () => {
   let staff: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see .ci/run)`);
     chat = await ConsoleChat.start();
     staff = await createUser(chat.app.db, 'BUREAU_STAFF', { displayName: '调度员小王' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
@@ -37,10 +32,7 @@ describe('问题工单 in the browser', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${chat.base}/problems/new`);
-    await page.locator('#login-username').fill(staff);
-    await page.locator('#login-password').fill(TEST_PASSWORD);
-    await page.locator('#login-submit').click();
-    await page.waitForURL(/\/problems\/new/);
+    await fillSignIn(page, staff, /\/problems\/new/);
 
     await expect.poll(() => page.locator('#fb-source option').count()).toBeGreaterThan(5);
     await page.locator('#fb-source').selectOption('HOTLINE_12345');

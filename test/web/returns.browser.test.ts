@@ -3,26 +3,23 @@
  * 附件5 workbook with one bad launch date and sees the violation on that row, in Chinese, with the
  * cell highlighted; bureau staff sees the matrix and downloads the export, which we open again.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
+import { fillSignIn, launchChromium } from '../support/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { startReturnsApp, type ReturnsApp } from '../support/returns-app.ts';
-import { createUser, TEST_PASSWORD } from '../support/web-session.ts';
+import { createUser } from '../support/web-session.ts';
 import { annex5Rows, workbook } from '../support/returns-workbook.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 
 async function signInAt(browser: Browser, s: ReturnsApp, username: string, path: string): Promise<Page> {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   const page = await ctx.newPage();
   await page.goto(`${s.base}${path}`);
-  await page.locator('#login-username').fill(username);
-  await page.locator('#login-password').fill(TEST_PASSWORD);
-  await page.locator('#login-submit').click();
-  await page.waitForURL(/\/returns/);
+  await fillSignIn(page, username, /\/returns/);
   return page;
 }
 
@@ -32,13 +29,9 @@ describe('returns in the browser', () => {
   let dir: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see .ci/run)`);
     s = await startReturnsApp('sqlite');
     dir = mkdtempSync(join(tmpdir(), 'duban-returns-browser-'));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

@@ -2,24 +2,20 @@
  * The chat simulator in a real browser (Debian chromium through playwright-core): one ticket from
  * assignment to approval, played by an officer and a bureau staff member, with a leader looking on.
  */
-import { existsSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fillSignIn, launchChromium } from '../support/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { ConsoleChat } from '../support/console-chat.ts';
-import { TEST_PASSWORD } from '../support/web-session.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 
 async function openAs(browser: Browser, chat: ConsoleChat, personId: string, room: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   // The simulator is behind sign-in: the page sends us to /login and back.
   await page.goto(`${chat.base}/simulator?as=${encodeURIComponent(personId)}`);
-  await page.locator('#login-username').fill(chat.adminUsername);
-  await page.locator('#login-password').fill(TEST_PASSWORD);
-  await page.locator('#login-submit').click();
-  await page.waitForURL(/\/simulator/);
+  await fillSignIn(page, chat.adminUsername, /\/simulator/);
   await page.locator(`nav button[data-room="${room}"]`).click();
   return page;
 }
@@ -34,15 +30,11 @@ describe('chat simulator in the browser', () => {
   let pump: NodeJS.Timeout;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see .ci/run)`);
     chat = await ConsoleChat.start();
     officer = await chat.person('officer-p-gongan');
     staff = await chat.person('bureau-staff-1');
     leader = await chat.person('leader-1');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
     pump = setInterval(() => void chat.deliver().catch(() => undefined), 300);
   }, 120_000);
 
