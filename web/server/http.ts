@@ -6,6 +6,9 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { readRawBody } from '../../bot/core/raw-body.ts';
 
+// Messages of every schema without its own say it in Chinese (people read them), not in English.
+z.config(z.locales.zhCN());
+
 export const JSON_BODY_MAX = 1024 * 1024;
 
 export function fail(ctx: Context, status: number, error: string, message: string): void {
