@@ -16,6 +16,10 @@ export async function runServer(config: Config, platformEnv: PlatformEnv = {}): 
   const app = createApp(config, db, log, { platformEnv });
   await app.start();
   const server = app.koa.listen(config.PORT, config.HOST);
+  // Longer than a load balancer's idle timeout (often 60 s): Node's default 5 s lets the server close
+  // a kept-alive connection just as the balancer reuses it, which it answers with a 502.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

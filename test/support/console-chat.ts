@@ -42,6 +42,9 @@ export class ConsoleChat {
     await seedIfEmpty(db, config, log, clock.now);
     const app = createApp(config, db, log, { now: () => clock.now });
     const server = app.koa.listen(0, '127.0.0.1');
+    // Longer than any pause of a test: an idle keep-alive socket closed by the server just as
+    // fetch reuses it fails the request ("other side closed").
+    server.keepAliveTimeout = 65_000;
     await new Promise((r) => server.once('listening', r));
     const chat = new ConsoleChat(app, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, dir, clock);
     // The simulator API belongs to the signed-in console (bureau administrators only).

@@ -18,6 +18,8 @@ import { freshDatabase, type DbKind } from './databases.ts';
 export interface SeededApp {
   app: App;
   db: Database;
+  /** DATABASE_URL of that database (for a CLI run against it). */
+  url: string;
   base: string;
   stop(): Promise<void>;
 }
@@ -33,10 +35,14 @@ export async function startSeededApp(kind: DbKind, now = new Date('2026-06-22T02
   await seedIfEmpty(t.db, config, log, now);
   const app = createApp(config, t.db, log, { now: () => now, scheduler: false });
   const server: Server = app.koa.listen(0, '127.0.0.1');
+  // Longer than any pause of a test: an idle keep-alive socket closed by the server just as
+  // fetch reuses it fails the request ("other side closed").
+  server.keepAliveTimeout = 65_000;
   await new Promise((r) => server.once('listening', r));
   return {
     app,
     db: t.db,
+    url: t.url,
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     async stop() {
       await new Promise((r) => server.close(r));

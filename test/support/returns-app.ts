@@ -31,6 +31,9 @@ export async function startReturnsApp(kind: DbKind, now = new Date('2026-06-22T0
   const config = loadConfig({ DATABASE_URL: t.url, DUBAN_EVIDENCE_DIR: join(dir, 'evidence'), LOG_LEVEL: 'silent', DUBAN_SEED_PLAN: '', DUBAN_UPLOAD_MAX_MB: '1', DUBAN_ACTION_SECRET: 'test-action-secret-0123456789' });
   const app = createApp(config, t.db, createLogger('silent'), { now: () => now, scheduler: false });
   const server: Server = app.koa.listen(0, '127.0.0.1');
+  // Longer than any pause of a test: an idle keep-alive socket closed by the server just as
+  // fetch reuses it fails the request ("other side closed").
+  server.keepAliveTimeout = 65_000;
   await new Promise((r) => server.once('listening', r));
   return {
     t,

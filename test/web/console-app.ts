@@ -36,6 +36,9 @@ export async function startConsoleApp(kind: DbKind, now = new Date('2026-07-06T0
   await seedIfEmpty(t.db, config, log, now);
   const app = createApp(config, t.db, log, { now: () => clock.now, scheduler: false });
   const server: Server = app.koa.listen(0, '127.0.0.1');
+  // Longer than any pause of a test: an idle keep-alive socket closed by the server just as
+  // fetch reuses it fails the request ("other side closed").
+  server.keepAliveTimeout = 65_000;
   await new Promise((r) => server.once('listening', r));
   return {
     app,
