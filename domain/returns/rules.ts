@@ -126,6 +126,12 @@ function unitMatches(text: string, unit: RuleContext['unit']): boolean {
   return names.some((n) => t === n || t.includes(n) || (t.length >= 3 && n.includes(t)));
 }
 
+/** A cell as quoted in a message: long text is cut (the row keeps it whole) so the message stays readable. */
+function quoted(v: string): string {
+  const chars = [...v];
+  return chars.length > 60 ? `${chars.slice(0, 50).join('')}…（共${chars.length}字）` : v;
+}
+
 /** Check one row. */
 export function checkRow(t: ReturnTemplate, row: ReturnRowInput, ctx: RuleContext): CheckedRow {
   const data = rowText(t, row.values);
@@ -145,16 +151,16 @@ export function checkRow(t: ReturnTemplate, row: ReturnRowInput, ctx: RuleContex
       continue;
     }
     if (c.allowed && !canonicalValue(c, v)) {
-      add('RETURN_VALUE_NOT_ALLOWED', c, `为“${v}”，应填写${Object.keys(c.allowed).map((k) => `“${k}”`).join('、')}${c.multi ? '（可多选，用“/”分隔）' : ''}。`);
+      add('RETURN_VALUE_NOT_ALLOWED', c, `为“${quoted(v)}”，应填写${Object.keys(c.allowed).map((k) => `“${k}”`).join('、')}${c.multi ? '（可多选，用“/”分隔）' : ''}。`);
     }
     // The launch date has its own rule (one of three dates), which also covers “not a date”.
     if (c.date && c.key !== 'launchDate' && datesIn(v).length === 0) {
-      add('RETURN_DATE_INVALID', c, `“${v}”不是有效日期，请按“2026-08-15”或“2026年8月15日”填写。`);
+      add('RETURN_DATE_INVALID', c, `“${quoted(v)}”不是有效日期，请按“2026-08-15”或“2026年8月15日”填写。`);
     }
   }
 
   if (data.unit !== undefined && !unitMatches(data.unit, ctx.unit)) {
-    add('RETURN_UNIT_MISMATCH', null, `的填报单位为“${data.unit}”，与报送单位“${ctx.unit.name}”不一致：只能报送本单位的报表。`);
+    add('RETURN_UNIT_MISMATCH', null, `的填报单位为“${quoted(data.unit)}”，与报送单位“${ctx.unit.name}”不一致：只能报送本单位的报表。`);
   }
 
   if (t.annex === 1) checkShutdown(data, col, add);
@@ -166,7 +172,7 @@ type Add = (code: RuleCode, col: ColumnDef | null, message: string, severity?: S
 
 function checkShutdown(data: Record<string, string>, col: (k: string) => ColumnDef, add: Add): void {
   if (data.appName !== undefined && isPlaceholderName(data.appName)) {
-    add('RETURN_PLACEHOLDER_NAME', col('appName'), `“${data.appName}”是模板占位内容，请填写应用的实际名称。`);
+    add('RETURN_PLACEHOLDER_NAME', col('appName'), `“${quoted(data.appName)}”是模板占位内容，请填写应用的实际名称。`);
   }
   const notices = datesIn(data.noticeDate ?? '').sort();
   const shutdowns = datesIn(data.shutdownDate ?? '').sort();
@@ -191,19 +197,19 @@ function checkService(t: ReturnTemplate, data: Record<string, string>, ctx: Rule
   const name = data.serviceName;
   if (name !== undefined) {
     const reason = vagueNameReason(name);
-    if (reason) add('RETURN_VAGUE_NAME', col('serviceName'), `${vagueNameMessage(name, reason)}。`);
+    if (reason) add('RETURN_VAGUE_NAME', col('serviceName'), `${vagueNameMessage(quoted(name), reason)}。`);
     else if (ctx.catalogue && !inCatalogue(name, ctx.catalogue)) {
       const list = `附件${t.catalogueAnnex}`;
       add('RETURN_NOT_IN_CATALOGUE', col('serviceName'), ctx.catalogue.length
-        ? `“${name}”不在本单位${list}清单中，请核实是否属于${list}所列服务（提示，不计入问题）。`
-        : `本单位在${list}中没有服务清单，请核实“${name}”是否属于${list}所列服务（提示，不计入问题）。`, 'warning');
+        ? `“${quoted(name)}”不在本单位${list}清单中，请核实是否属于${list}所列服务（提示，不计入问题）。`
+        : `本单位在${list}中没有服务清单，请核实“${quoted(name)}”是否属于${list}所列服务（提示，不计入问题）。`, 'warning');
     }
   }
   if (data.launchDate !== undefined) {
     const dates = datesIn(data.launchDate);
     const wrong = dates.filter((d) => !(LAUNCH_DATES as readonly string[]).includes(d));
     if (dates.length === 0 || wrong.length > 0) {
-      const shown = dates.length === 0 ? `“${data.launchDate}”` : wrong.map(zhDate).join('、');
+      const shown = dates.length === 0 ? `“${quoted(data.launchDate)}”` : `${wrong.slice(0, 5).map(zhDate).join('、')}${wrong.length > 5 ? `等${wrong.length}个日期` : ''}`;
       add('RETURN_LAUNCH_DATE', col('launchDate'), `为${shown}，服务上线时间只能是2026年7月30日、2026年9月30日或2026年11月30日。`);
     }
   }
@@ -228,7 +234,7 @@ export function checkRows(t: ReturnTemplate, rows: readonly ReturnRowInput[], ct
       const k = compactText(name);
       const first = seen.get(k);
       if (first !== undefined) {
-        checked.violations.push({ code: 'RETURN_DUPLICATE', column: nameKey, severity: 'warning', message: `第${r.rowNo}行「${nameCol.header}」“${name}”与第${first}行重复（提示，不计入问题）。` });
+        checked.violations.push({ code: 'RETURN_DUPLICATE', column: nameKey, severity: 'warning', message: `第${r.rowNo}行「${nameCol.header}」“${quoted(name)}”与第${first}行重复（提示，不计入问题）。` });
       } else seen.set(k, r.rowNo);
     }
     return checked;

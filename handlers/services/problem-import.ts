@@ -5,11 +5,12 @@
  * through the same intake as the API, so importing a file twice creates nothing the second time;
  * a bad row is reported with its number and reason and does not stop the others.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { DomainError, isDomainError } from '../../domain/errors.ts';
 import { shanghaiDate } from '../../domain/calendar.ts';
 import { intakeProblem, sourceActor, type ProblemDeps } from './problems.ts';
 import type { ProblemSummary } from './problem-views.ts';
+import { loadWorkbook, WorkbookError } from './safe-workbook.ts';
 
 export const IMPORT_COLUMNS = { sourceRef: '来源编号', serviceName: '服务名称', description: '问题描述', contact: '联系方式', reportedAt: '反映时间' } as const;
 type Column = keyof typeof IMPORT_COLUMNS;
@@ -51,11 +52,14 @@ function reportedAtOf(v: ExcelJS.CellValue): Date | null | 'bad' {
 }
 
 async function readSheet(bytes: Uint8Array): Promise<ExcelJS.Worksheet> {
-  const wb = new ExcelJS.Workbook();
+  let wb: ExcelJS.Workbook;
   try {
-    await wb.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer);
+    // Checked and bounded like uploads (zip bombs, ranges over whole sheets): see safe-workbook.ts.
+    wb = await loadWorkbook(Buffer.from(bytes));
   } catch (e) {
-    throw new DomainError('PROBLEM_IMPORT_FILE', '无法读取该 Excel 文件，请确认是 .xlsx 格式（可用 Excel 另存为“Excel 工作簿”）。', `not a readable xlsx: ${(e as Error).message}`);
+    if (!(e instanceof WorkbookError)) throw e;
+    const message = e.code === 'NOT_XLSX' ? '无法读取该 Excel 文件，请确认是 .xlsx 格式（可用 Excel 另存为“Excel 工作簿”）。' : e.message;
+    throw new DomainError('PROBLEM_IMPORT_FILE', message, `workbook refused: ${e.code}`);
   }
   const sheet = wb.worksheets[0];
   if (!sheet) throw new DomainError('PROBLEM_IMPORT_FILE', 'Excel 文件中没有工作表。', 'workbook has no sheet');
@@ -89,7 +93,8 @@ export async function importProblems(deps: ProblemDeps, bytes: Uint8Array, sourc
   for (let r = headerRow + 1; r <= sheet.rowCount; r++) {
     const row = sheet.getRow(r);
     const value = (c: Column) => (columns[c] ? row.getCell(columns[c]!).value : null);
-    const text = (c: Column) => cellText(value(c)).trim();
+    // NUL dropped: exceljs decodes the escape _x0000_ into it, and PostgreSQL refuses it in text.
+    const text = (c: Column) => cellText(value(c)).replace(/\0/g, '').trim();
     if ((Object.keys(columns) as Column[]).every((c) => text(c) === '')) continue; // blank line
     const reportedAt = reportedAtOf(value('reportedAt'));
     if (!text('sourceRef')) { out.push({ row: r, outcome: 'error', reason: `缺少${IMPORT_COLUMNS.sourceRef}` }); continue; }

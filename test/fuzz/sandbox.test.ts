@@ -16,6 +16,16 @@ describe('fuzz sandbox', () => {
     await expect(sandbox.run('answers', null, 5_000)).resolves.toMatchObject({ problem: null });
   });
 
+  it('reports a check that exhausts the worker heap as a failed run, then keeps working', async () => {
+    const small = new Sandbox(new URL('./support/selftest-checks.ts', import.meta.url), { maxOldGenerationSizeMb: 64 });
+    try {
+      await expect(small.run('bloats', null, 30_000)).rejects.toThrow(/the worker died.*memory/i);
+      await expect(small.run('answers', null, 5_000)).resolves.toMatchObject({ problem: null });
+    } finally {
+      await small.close();
+    }
+  }, 60_000);
+
   it('reports a check that throws as a problem', async () => {
     const { problem } = await sandbox.run('throws', null, 5_000);
     expect(problem).toMatch(/boom/);

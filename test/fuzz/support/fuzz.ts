@@ -46,8 +46,16 @@ export async function check<Ts extends unknown[]>(property: fc.IProperty<Ts> | f
   try {
     await fc.assert(property as fc.IAsyncProperty<Ts>, params);
   } catch (e) {
-    throw new Error(`${(e as Error).message}\nReplay: FUZZ_SEED=${SEED} npx vitest run <this file>  (seed ${SEED})`, { cause: e });
+    // fast-check's error carries the failing run's error as its cause: keep that one, folded too.
+    const inner = (e as Error).cause instanceof Error ? ((e as Error).cause as Error) : (e as Error);
+    const cause = Object.assign(new Error(shorten(inner.message)), { stack: shorten(inner.stack ?? '') });
+    throw new Error(`${shorten((e as Error).message)}\nReplay: FUZZ_SEED=${SEED} npx vitest run <this file>  (seed ${SEED})`, { cause });
   }
+}
+
+/** Counterexamples with 40 000-character cells would bury the report: long runs of one character are folded. */
+function shorten(message: string): string {
+  return message.replace(/(.)\1{99,}/gsu, (run, ch: string) => `${ch.repeat(20)}…(${[...run].length} × ${JSON.stringify(ch)})`);
 }
 
 /** `FUZZ_STATS=1`: counts of outcomes per property, printed at the end (how deep the inputs reach). */
