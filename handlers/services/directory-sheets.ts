@@ -10,6 +10,7 @@ import ExcelJS from 'exceljs';
 import { DomainError } from '../../domain/errors.ts';
 import type { CellValue } from '../../domain/returns/cells.ts';
 import { readWorkbook, WorkbookError } from './returns-excel.ts';
+import { MAX_CELLS } from './safe-workbook.ts';
 
 export type SheetKind = 'people' | 'groups';
 
@@ -102,8 +103,40 @@ export function sheetOf(name: string, grid: CellValue[][]): DirectorySheet | nul
   return null;
 }
 
+/** Records, fields and the widest record of CSV text as RFC 4180 reads it (separators in quotes do not count). */
+function csvShape(csv: string): { records: number; fields: number; widest: number } {
+  let records = 1;
+  let fields = 1;
+  let width = 1;
+  let widest = 1;
+  let quoted = false;
+  for (let i = 0; i < csv.length; i++) {
+    const c = csv.charCodeAt(i);
+    if (c === 34) quoted = !quoted;
+    else if (quoted) continue;
+    else if (c === 44) {
+      fields++;
+      widest = Math.max(widest, ++width);
+    } else if (c === 10 || (c === 13 && csv.charCodeAt(i + 1) !== 10)) {
+      records++;
+      fields++;
+      width = 1;
+    }
+  }
+  return { records, fields, widest };
+}
+
 /** CSV text → grid of strings, RFC 4180 (quoted commas, doubled quotes, line breaks in quotes). */
 export async function csvGrid(csv: string): Promise<CellValue[][]> {
+  // Counted before parsing: exceljs makes an object per field, and a 10 MB upload of short lines
+  // (5 million rows) took 40 s and ran the heap out before the row limit could refuse it.
+  const shape = csvShape(csv);
+  if (shape.records > 2 * MAX_IMPORT_ROWS || shape.fields > MAX_CELLS) {
+    throw new DomainError('IMPORT_TOO_MANY_ROWS', `CSV 文件过大（${shape.records} 行、${shape.fields} 个单元格）：一次最多导入 ${MAX_IMPORT_ROWS} 行，请分批导入。`, `csv of ${shape.records} records, ${shape.fields} fields`);
+  }
+  if (shape.widest > 16_384) {
+    throw new DomainError('IMPORT_CSV', `CSV 文件有一行多达 ${shape.widest} 列，超过 Excel 的上限（16384 列），请检查分隔符后重新上传。`, `csv record of ${shape.widest} fields`);
+  }
   const wb = new ExcelJS.Workbook();
   let ws: ExcelJS.Worksheet;
   try {
