@@ -86,11 +86,14 @@ interface CleanInput {
   attachments: ProblemAttachment[];
 }
 
+/** NUL cannot be stored in PostgreSQL text and never means anything in a report: dropped. */
+const text = (v: string | null | undefined) => v?.replace(/\u0000/g, '').trim();
+
 function cleanInput(input: IntakeInput, now: Date): CleanInput {
-  const sourceRef = input.sourceRef?.trim() ?? '';
-  const description = input.description?.trim() ?? '';
-  const serviceName = input.serviceName?.trim() || null;
-  const contact = input.contact?.trim() || null;
+  const sourceRef = text(input.sourceRef) ?? '';
+  const description = text(input.description) ?? '';
+  const serviceName = text(input.serviceName) || null;
+  const contact = text(input.contact) || null;
   if (!sourceRef) throw inputError('缺少来源编号（sourceRef）。', 'sourceRef is required');
   if ([...sourceRef].length > INTAKE_LIMITS.sourceRef) throw inputError(`来源编号不能超过 ${INTAKE_LIMITS.sourceRef} 个字符。`, 'sourceRef too long');
   if (!description) throw inputError('缺少问题描述。', 'description is required');

@@ -94,6 +94,14 @@ describe.each(dbKinds)('POST /api/problems and GET /api/problems/feedback on %s'
     expect(stored[0]!.blobPath).toContain(stored[0]!.sha256);
   });
 
+  it('drops NUL characters instead of failing (PostgreSQL cannot store them)', async () => {
+    const r = await file({ sourceRef: 'NUL-1\u0000', description: '婚姻登记预约\u0000无法选择时间' });
+    expect(r.status).toBe(201);
+    const stored = await chat.app.db.prisma.problem.findUniqueOrThrow({ where: { id: r.body.id as number } });
+    expect(stored).toMatchObject({ sourceRef: 'NUL-1', description: '婚姻登记预约无法选择时间' });
+    expect((await call('/api/problems/feedback?sourceRef=NUL-1%00', { method: 'GET' })).status).toBe(200);
+  });
+
   it('lets a source read only its own feedback', async () => {
     expect((await call('/api/problems/feedback', { method: 'GET' })).status).toBe(400);
     expect((await call('/api/problems/feedback?sourceRef=nope', { method: 'GET' })).status).toBe(404);

@@ -124,7 +124,7 @@ export function registerProblemApi(router: Router, deps: ProblemApiDeps): void {
   router.get('/api/problems/feedback', async (ctx) => {
     const s = await source(ctx, deps);
     if (!s) return;
-    const q = z.object({ sourceRef: z.string().trim().min(1, '缺少 sourceRef').max(INTAKE_LIMITS.sourceRef) }).safeParse(ctx.query);
+    const q = z.object({ sourceRef: z.string().transform((v) => v.replace(/\u0000/g, '').trim()).pipe(z.string().min(1, '缺少 sourceRef').max(INTAKE_LIMITS.sourceRef)) }).safeParse(ctx.query);
     if (!q.success) return fail(ctx, 400, 'BAD_QUERY', '查询参数有误：' + zodMessage(q.error));
     const r = await sourceFeedback(deps.db, s.code, q.data.sourceRef);
     if (!r) return fail(ctx, 404, 'NOT_FOUND', `未找到来源编号为「${q.data.sourceRef}」的问题。`);
